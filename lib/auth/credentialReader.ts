@@ -1,0 +1,74 @@
+/**
+ * Reads a decrypted credential: typed accessors that name the field (as the editor shows it) in
+ * every error, resolve secret references, and remember each secret value for redaction and each
+ * secret's origin for the auth trace.
+ */
+import { ConfigError } from '../errors';
+import type { SecretRegistry } from '../security/secretRegistry';
+import { type ResolvedSecret, type SecretOrigin, resolveSecret } from '../security/secretReferences';
+
+export type RawCredential = Record<string, unknown>;
+
+export class CredentialReader {
+	readonly origins: Record<string, SecretOrigin> = {};
+
+	constructor(
+		private readonly raw: RawCredential,
+		private readonly secrets: SecretRegistry,
+		private readonly env: NodeJS.ProcessEnv = process.env,
+	) {}
+
+	has(name: string): boolean {
+		const value = this.raw[name];
+		return value !== undefined && value !== null && String(value).trim() !== '';
+	}
+
+	string(name: string, label: string, opts: { required?: boolean; fix?: string } = {}): string | undefined {
+		const value = this.raw[name];
+		const text = value === undefined || value === null ? '' : String(value).trim();
+		if (!text) {
+			if (opts.required) throw new ConfigError(label, 'is empty', opts.fix ?? `Fill in ${label} in the credential.`);
+			return undefined;
+		}
+		return text;
+	}
+
+	boolean(name: string, fallback = false): boolean {
+		const value = this.raw[name];
+		return typeof value === 'boolean' ? value : fallback;
+	}
+
+	number(name: string, label: string, fallback: number, opts: { min?: number } = {}): number {
+		const value = this.raw[name];
+		if (value === undefined || value === null || value === '') return fallback;
+		const parsed = Number(value);
+		if (!Number.isFinite(parsed) || (opts.min !== undefined && parsed < opts.min)) {
+			throw new ConfigError(label, `"${String(value)}" is not a valid number`, `Enter a number${opts.min !== undefined ? ` of at least ${opts.min}` : ''}.`);
+		}
+		return parsed;
+	}
+
+	option<T extends string>(name: string, label: string, allowed: readonly T[], fallback: T): T {
+		const value = this.raw[name];
+		if (value === undefined || value === null || value === '') return fallback;
+		if (!allowed.includes(value as T)) {
+			throw new ConfigError(label, `"${String(value)}" is not a known option`, `Choose one of: ${allowed.join(', ')}.`);
+		}
+		return value as T;
+	}
+
+	/**
+	 * A field that may hold a $env:/$file: reference, resolved now. Its value is remembered for
+	 * redaction unless it is public (a certificate).
+	 */
+	secret(name: string, label: string, opts: { required?: boolean; fix?: string; public?: boolean } = {}): string | undefined {
+		const resolved: ResolvedSecret | undefined = resolveSecret(this.raw[name], label, this.env);
+		if (!resolved || resolved.value.trim() === '') {
+			if (opts.required) throw new ConfigError(label, 'is empty', opts.fix ?? `Fill in ${label} in the credential.`);
+			return undefined;
+		}
+		if (!opts.public) this.secrets.add(resolved.value);
+		this.origins[label] = resolved.origin;
+		return resolved.value;
+	}
+}

@@ -1,0 +1,45 @@
+/** What each credential type brings: a reader of its fields and an authenticator for requests. */
+import type { MethodLabel } from '../diagnosis';
+import type { SecretRegistry } from '../security/secretRegistry';
+import type { SecretOrigin } from '../security/secretReferences';
+import type { OutgoingRequest } from '../transport/types';
+import type { ConnectionSettings } from './connection';
+import type { CredentialReader } from './credentialReader';
+import type { CoreServices } from '../services';
+
+/** Per item, what authentication did: never a secret. */
+export interface AuthTrace {
+	method: MethodLabel;
+	tokenSource?: 'cache' | 'store' | 'fetched' | 'refreshed' | 'credential';
+	expiresAt?: string;
+	/** Where each secret came from: "stored", "env:NAME" or "file:NAME". */
+	secretSources?: Record<string, string>;
+}
+
+export interface Authenticator {
+	/** Adds the credential to a request about to be sent (may fetch a token first). */
+	apply(request: OutgoingRequest, trace: AuthTrace): Promise<void> | void;
+	/** Removes the credential from a request, e.g. before following a cross-origin redirect. */
+	strip(request: OutgoingRequest): void;
+	/**
+	 * The API answered `status` to a request carrying this credential. Resolves true when the
+	 * credential was renewed and one retry may succeed (OAuth2 after 401); static credentials never renew.
+	 */
+	renew?(status: number, trace: AuthTrace): Promise<boolean>;
+	/** Obtains what the first request needs (OAuth2: a token) and says what it got; for the credential test. */
+	warmUp?(): Promise<string>;
+}
+
+export interface AuthDeps {
+	connection: ConnectionSettings;
+	secrets: SecretRegistry;
+	services: CoreServices;
+	origins: Record<string, SecretOrigin>;
+}
+
+export interface AuthMethod {
+	/** Credential type name in n8n. */
+	credentialType: string;
+	label: MethodLabel;
+	create(reader: CredentialReader, deps: AuthDeps): Authenticator;
+}

@@ -1,0 +1,48 @@
+/**
+ * One keep-alive connection pool per TLS configuration (and proxy, see proxy.ts), shared by API
+ * calls and token calls of every credential that uses the same settings.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { TlsSettings } from './tls';
+
+export interface AgentPair {
+	http: http.Agent;
+	https: https.Agent;
+}
+
+const pools = new Map<string, AgentPair>();
+
+const KEEP_ALIVE = { keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 256, scheduling: 'lifo' as const };
+
+export function agentsFor(tls: TlsSettings): AgentPair {
+	const known = pools.get(tls.fingerprint);
+	if (known) return known;
+	const pair: AgentPair = {
+		http: new http.Agent(KEEP_ALIVE),
+		https: new https.Agent({
+			...KEEP_ALIVE,
+			ca: tls.ca,
+			cert: tls.cert,
+			key: tls.key,
+			passphrase: tls.passphrase,
+			rejectUnauthorized: tls.rejectUnauthorized,
+		}),
+	};
+	pools.set(tls.fingerprint, pair);
+	return pair;
+}
+
+export function agentFor(url: URL, tls: TlsSettings): http.Agent {
+	const pair = agentsFor(tls);
+	return url.protocol === 'https:' ? pair.https : pair.http;
+}
+
+/** Closes idle connections (tests and process shutdown). */
+export function destroyAgents(): void {
+	for (const pair of pools.values()) {
+		pair.http.destroy();
+		pair.https.destroy();
+	}
+	pools.clear();
+}

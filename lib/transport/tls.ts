@@ -1,0 +1,115 @@
+/**
+ * TLS settings of a credential: CA certificates, client certificate and key (mTLS), and the
+ * explicit "ignore TLS errors" switch. PEM inputs are checked here, once, with messages that
+ * name the field and the fix; the result is what Node's https/tls modules take.
+ */
+import { createHash, createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
+import { ConfigError } from '../errors';
+
+export interface TlsInput {
+	ca?: string;
+	cert?: string;
+	key?: string;
+	passphrase?: string;
+	ignoreErrors: boolean;
+}
+
+export interface TlsSettings {
+	ca?: string[];
+	cert?: string;
+	key?: string;
+	passphrase?: string;
+	rejectUnauthorized: boolean;
+	/** Identifies these settings (hash), to share one connection pool per TLS configuration. */
+	fingerprint: string;
+}
+
+export const TLS_FIELDS = {
+	ca: 'CA Certificate',
+	cert: 'Client Certificate',
+	key: 'Client Private Key',
+	passphrase: 'Private Key Passphrase',
+} as const;
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g;
+
+function pemBlocks(text: string): Array<{ label: string; pem: string }> {
+	return [...text.matchAll(PEM_BLOCK)].map((m) => ({ label: m[1], pem: m[0] }));
+}
+
+function certificates(text: string, field: string): string[] {
+	const blocks = pemBlocks(text).filter((b) => b.label === 'CERTIFICATE');
+	if (blocks.length === 0) {
+		throw new ConfigError(
+			field,
+			'this is not a PEM certificate',
+			'Paste the certificate in PEM form, starting with "-----BEGIN CERTIFICATE-----".',
+		);
+	}
+	for (const block of blocks) {
+		try {
+			new X509Certificate(block.pem);
+		} catch {
+			throw new ConfigError(field, 'a certificate in this field cannot be read', 'Paste the complete PEM certificate again.');
+		}
+	}
+	return blocks.map((b) => b.pem);
+}
+
+function privateKey(pem: string, passphrase: string | undefined): KeyObject {
+	if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+		throw new ConfigError(
+			TLS_FIELDS.key,
+			'this is not a PEM private key',
+			'Paste the private key in PEM form, starting with "-----BEGIN PRIVATE KEY-----" (or RSA/EC PRIVATE KEY).',
+		);
+	}
+	const encrypted = /ENCRYPTED/.test(pem);
+	try {
+		return createPrivateKey({ key: pem, format: 'pem', passphrase: passphrase ?? '' });
+	} catch (error) {
+		if (encrypted && !passphrase) {
+			throw new ConfigError(TLS_FIELDS.passphrase, 'the private key is encrypted and no passphrase is set', 'Enter the key\'s passphrase.');
+		}
+		if (encrypted || /bad decrypt|passphrase/i.test(String((error as Error).message))) {
+			throw new ConfigError(TLS_FIELDS.passphrase, 'the passphrase does not decrypt the private key', 'Check the passphrase.');
+		}
+		throw new ConfigError(TLS_FIELDS.key, 'the private key cannot be read', 'Paste the complete PEM private key again.');
+	}
+}
+
+const cache = new Map<string, TlsSettings>();
+
+export function parseTls(input: TlsInput): TlsSettings {
+	const fingerprint = createHash('sha256')
+		.update(JSON.stringify([input.ca ?? '', input.cert ?? '', input.key ?? '', input.passphrase ?? '', input.ignoreErrors]))
+		.digest('hex');
+	const known = cache.get(fingerprint);
+	if (known) return known;
+
+	const settings: TlsSettings = { rejectUnauthorized: !input.ignoreErrors, fingerprint };
+	if (input.ca?.trim()) settings.ca = certificates(input.ca, TLS_FIELDS.ca);
+	const hasCert = Boolean(input.cert?.trim());
+	const hasKey = Boolean(input.key?.trim());
+	if (hasCert !== hasKey) {
+		const missing = hasCert ? TLS_FIELDS.key : TLS_FIELDS.cert;
+		throw new ConfigError(missing, 'is empty, but mutual TLS needs both the client certificate and its private key', `Fill in ${missing}, or clear the other field.`);
+	}
+	if (hasCert && hasKey) {
+		const [cert, ...chain] = certificates(input.cert as string, TLS_FIELDS.cert);
+		const key = privateKey(input.key as string, input.passphrase || undefined);
+		if (!new X509Certificate(cert).checkPrivateKey(key)) {
+			throw new ConfigError(
+				TLS_FIELDS.key,
+				'the private key does not belong to the client certificate',
+				'Paste the key that was generated together with this certificate.',
+			);
+		}
+		settings.cert = [cert, ...chain].join('\n');
+		settings.key = input.key;
+		if (input.passphrase) settings.passphrase = input.passphrase;
+	}
+	if (cache.size > 100) cache.clear();
+	cache.set(fingerprint, settings);
+	return settings;
+}

@@ -1,0 +1,213 @@
+/**
+ * A small harness that runs workflows through n8n's real engine (n8n-core's WorkflowExecute),
+ * with this package loaded from its built files the way n8n loads community packages
+ * (PackageDirectoryLoader reads the n8n section of package.json).
+ */
+import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import {
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type ICredentialsHelper,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeCredentialsDetails,
+	type INodeExecutionData,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IVersionedNodeType,
+	type IWorkflowExecuteAdditionalData,
+	NodeConnectionTypes,
+	NodeHelpers,
+	Workflow,
+} from 'n8n-workflow';
+import { join } from 'node:path';
+
+export const PACKAGE_ROOT = join(__dirname, '..', '..');
+export const PACKAGE_NAME = 'n8n-nodes-api-auth';
+export const NODE_TYPE = `${PACKAGE_NAME}.apiAuthHttpRequest`;
+const ITEMS_NODE_TYPE = 'test.items';
+
+/** Emits the items given in its parameter: the start of every test workflow. */
+class ItemsNode implements INodeType {
+	description = {
+		displayName: 'Items',
+		name: 'items',
+		group: ['input'],
+		version: 1,
+		description: 'Test source of items',
+		defaults: { name: 'Items' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' } as INodeProperties],
+	} as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
+		const items = typeof raw === 'string' ? (JSON.parse(raw) as IDataObject[]) : raw;
+		return [items.map((json) => ({ json }))];
+	}
+}
+
+let loaderPromise: Promise<PackageDirectoryLoader> | undefined;
+
+export async function loadPackage(): Promise<PackageDirectoryLoader> {
+	loaderPromise ??= (async () => {
+		const loader = new PackageDirectoryLoader(PACKAGE_ROOT);
+		await loader.loadAll();
+		return loader;
+	})();
+	return await loaderPromise;
+}
+
+async function nodeTypes(): Promise<INodeTypes> {
+	const loader = await loadPackage();
+	const all: Record<string, INodeType | IVersionedNodeType> = { [ITEMS_NODE_TYPE]: new ItemsNode() };
+	for (const [name, data] of Object.entries(loader.nodeTypes)) all[`${PACKAGE_NAME}.${name}`] = data.type;
+	return {
+		getByName: (type) => all[type],
+		getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(all[type], version),
+		getKnownTypes: () => ({}),
+	};
+}
+
+/** Credentials by id, as the real n8n would decrypt them; records every write-back. */
+export class TestCredentialsHelper implements ICredentialsHelper {
+	readonly updates: Array<{ id: string; type: string; data: ICredentialDataDecryptedObject }> = [];
+
+	constructor(readonly store: Map<string, { type: string; data: ICredentialDataDecryptedObject }>) {}
+
+	getParentTypes(name: string): string[] {
+		return name === 'apiAuthOAuth2Connect' ? ['oAuth2Api'] : [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(_c: ICredentialDataDecryptedObject, _t: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		return requestOptions;
+	}
+
+	async preAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by these tests');
+	}
+
+	async getDecrypted(_a: IWorkflowExecuteAdditionalData, details: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
+		const entry = this.store.get(details.id ?? '');
+		if (!entry || entry.type !== type) throw new Error(`Test credential ${details.id} of type ${type} not found`);
+		return structuredClone(entry.data);
+	}
+
+	async updateCredentials(details: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+		this.updates.push({ id: details.id ?? '', type, data });
+		this.store.set(details.id ?? '', { type, data });
+	}
+
+	async updateCredentialsOauthTokenData(details: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+		await this.updateCredentials(details, type, data);
+	}
+
+	getCredentialsProperties(): INodeProperties[] {
+		return [];
+	}
+}
+
+export interface RunOptions {
+	/** Parameters of the node under test. */
+	parameters: IDataObject;
+	/** The credential the node uses: its type and decrypted data. */
+	credential: { type: string; data: IDataObject };
+	/** Input items (default: one empty item). */
+	items?: IDataObject[];
+	/** Node settings, e.g. { continueOnFail: true } or { onError: 'continueRegularOutput' }. */
+	settings?: Partial<INode>;
+	helper?: TestCredentialsHelper;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** Output items of the node under test (first output). */
+	output: INodeExecutionData[];
+	/** The workflow's error, if it failed. */
+	error: IRun['data']['resultData']['error'];
+	helper: TestCredentialsHelper;
+}
+
+const CREDENTIAL_ID = 'cred-1';
+export const NODE_NAME = 'Request';
+
+export async function runWorkflow(options: RunOptions): Promise<RunResult> {
+	const helper = options.helper ?? new TestCredentialsHelper(new Map());
+	helper.store.set(CREDENTIAL_ID, { type: options.credential.type, data: structuredClone(options.credential.data) as ICredentialDataDecryptedObject });
+	const nodes: INode[] = [
+		{
+			id: 'items',
+			name: 'Items',
+			type: ITEMS_NODE_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { items: JSON.stringify(options.items ?? [{}]) },
+		},
+		{
+			id: 'request',
+			name: NODE_NAME,
+			type: NODE_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: structuredClone({ authentication: options.credential.type, ...options.parameters }) as INode['parameters'],
+			credentials: { [options.credential.type]: { id: CREDENTIAL_ID, name: 'Test credential' } },
+			...options.settings,
+		},
+	];
+	const workflow = new Workflow({
+		id: 'wf-1',
+		name: 'Test',
+		nodes,
+		connections: { Items: { main: [[{ node: NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] } },
+		active: false,
+		nodeTypes: await nodeTypes(),
+		settings: {},
+	});
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', { id: 'wf-1', name: 'Test', nodes, connections: {}, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null } as never);
+	const additionalData = {
+		credentialsHelper: helper,
+		hooks,
+		executeWorkflow: async () => {
+			throw new Error('not supported in tests');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formBaseUrl: 'http://localhost:5678/form',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		formTestBaseUrl: 'http://localhost:5678/form-test',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		mcpBaseUrl: 'http://localhost:5678/mcp',
+		mcpTestBaseUrl: 'http://localhost:5678/mcp-test',
+		variables: {},
+		logAiEvent: () => undefined,
+		startRunnerTask: async () => {
+			throw new Error('not supported in tests');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const run = await new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: workflow.getNode('Items') ?? undefined });
+	const output = run.data.resultData.runData[NODE_NAME]?.[0]?.data?.main?.[0] ?? [];
+	return { run, output, error: run.data.resultData.error, helper };
+}

@@ -1,0 +1,10 @@
+// Runs before each test file, before anything loads n8n-core: n8n must write its settings (with a
+// random encryption key) into a throw-away user folder, never into the home folder.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+if (!process.env.N8N_USER_FOLDER?.includes('n8n-api-auth-test-')) {
+	process.env.N8N_USER_FOLDER = mkdtempSync(join(tmpdir(), 'n8n-api-auth-test-'));
+}
+process.env.N8N_LOG_LEVEL ??= 'silent';
