@@ -7,7 +7,8 @@
  * Authorization header, the API key header or query parameter, cookies), and its target must
  * still be an allowed domain. 301/302/303 turn a POST into a body-less GET, 307/308 resend as is.
  */
-import type { AuthTrace } from './auth/types';
+import type { AuthTrace, RequestContext } from './auth/types';
+import { clock } from './clock';
 import { ConfigError } from './errors';
 import type { AuthSession } from './session';
 import { assertMaySendSecrets, isHostAllowed } from './security/urlPolicy';
@@ -60,6 +61,7 @@ export async function exchange(
 	trace: AuthTrace,
 ): Promise<HttpResponse> {
 	const { authenticator, connection } = session;
+	const context: RequestContext = { deadline: clock().now() + options.timeoutMs };
 	let renewed = false;
 	let current = copyRequest(request);
 	let authenticated = true;
@@ -68,7 +70,7 @@ export async function exchange(
 	for (;;) {
 		if (authenticated) {
 			assertMaySendSecrets(current.url, connection.policy, options.urlField);
-			await authenticator.apply(current, trace);
+			await authenticator.apply(current, trace, context);
 		}
 		const response = await send(current, {
 			agent: agentFor(current.url, connection.tls),
@@ -103,7 +105,7 @@ export async function exchange(
 			}
 		}
 
-		if (authenticated && !renewed && authenticator.renew && (await authenticator.renew(response.status, trace))) {
+		if (authenticated && !renewed && authenticator.renew && (await authenticator.renew(response.status, trace, context))) {
 			renewed = true;
 			current = copyRequest(request);
 			redirects = 0;

@@ -5,6 +5,7 @@
 import { apiKeyAuth } from './auth/apiKey';
 import { basicAuth } from './auth/basic';
 import { bearerAuth } from './auth/bearer';
+import { oauth2Auth, oauth2ConnectAuth } from './auth/oauth2';
 import { readConnection, type ConnectionSettings } from './auth/connection';
 import { CredentialReader, type RawCredential } from './auth/credentialReader';
 import type { Authenticator, AuthMethod, AuthTrace } from './auth/types';
@@ -15,7 +16,7 @@ import type { CoreServices } from './services';
 
 /** Every credential type of the package, by n8n type name. Adding a type adds one entry. */
 export const AUTH_METHODS: Readonly<Record<string, AuthMethod>> = Object.fromEntries(
-	[bearerAuth, apiKeyAuth, basicAuth].map((m) => [m.credentialType, m]),
+	[bearerAuth, apiKeyAuth, basicAuth, oauth2Auth, oauth2ConnectAuth].map((m) => [m.credentialType, m]),
 );
 
 export interface AuthSession {
@@ -41,7 +42,7 @@ export function openSession(
 	}
 	const reader = new CredentialReader(raw, secrets, env);
 	const connection = readConnection(reader);
-	const authenticator = method.create(reader, { connection, secrets, services, origins: reader.origins });
+	const authenticator = method.create(reader, { connection, secrets, services, origins: reader.origins, raw });
 	const secretSources = Object.fromEntries(Object.entries(reader.origins).map(([field, o]) => [field, describeOrigin(o)]));
 	return {
 		method,

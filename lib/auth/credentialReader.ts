@@ -57,6 +57,11 @@ export class CredentialReader {
 		return value as T;
 	}
 
+	/** Registers values found elsewhere in the credential (e.g. tokens n8n stored) for redaction. */
+	remember(...values: Array<string | undefined>): void {
+		this.secrets.add(...values);
+	}
+
 	/**
 	 * A field that may hold a $env:/$file: reference, resolved now. Its value is remembered for
 	 * redaction unless it is public (a certificate).

@@ -16,16 +16,26 @@ export interface AuthTrace {
 	secretSources?: Record<string, string>;
 }
 
+/** Per request (one item's exchange): what the authenticator needs to remember between attempts. */
+export interface RequestContext {
+	/** Epoch ms (on the core clock) by which the request must be done, token included. */
+	deadline: number;
+	/** The token sent with the last attempt. */
+	sentToken?: string;
+	/** A token the API rejected: not to be sent again. */
+	rejectedToken?: string;
+}
+
 export interface Authenticator {
 	/** Adds the credential to a request about to be sent (may fetch a token first). */
-	apply(request: OutgoingRequest, trace: AuthTrace): Promise<void> | void;
+	apply(request: OutgoingRequest, trace: AuthTrace, context: RequestContext): Promise<void> | void;
 	/** Removes the credential from a request, e.g. before following a cross-origin redirect. */
 	strip(request: OutgoingRequest): void;
 	/**
 	 * The API answered `status` to a request carrying this credential. Resolves true when the
 	 * credential was renewed and one retry may succeed (OAuth2 after 401); static credentials never renew.
 	 */
-	renew?(status: number, trace: AuthTrace): Promise<boolean>;
+	renew?(status: number, trace: AuthTrace, context: RequestContext): Promise<boolean>;
 	/** Obtains what the first request needs (OAuth2: a token) and says what it got; for the credential test. */
 	warmUp?(): Promise<string>;
 }
@@ -35,6 +45,8 @@ export interface AuthDeps {
 	secrets: SecretRegistry;
 	services: CoreServices;
 	origins: Record<string, SecretOrigin>;
+	/** The whole decrypted credential, for data n8n stores in it (OAuth2 Connect tokens). */
+	raw: Record<string, unknown>;
 }
 
 export interface AuthMethod {

@@ -6,6 +6,17 @@ import http from 'node:http';
 import https from 'node:https';
 import type { TlsSettings } from './tls';
 
+/**
+ * simple-oauth2 deep-copies the HTTP options of every token request (@hapi/hoek clone), which
+ * breaks a live agent ("Illegal invocation"). Hoek leaves objects alone whose prototype says
+ * `isImmutable`, so the pools carry that mark.
+ */
+class PooledHttpAgent extends http.Agent {}
+class PooledHttpsAgent extends https.Agent {}
+for (const agentClass of [PooledHttpAgent, PooledHttpsAgent]) {
+	Object.defineProperty(agentClass.prototype, 'isImmutable', { value: true });
+}
+
 export interface AgentPair {
 	http: http.Agent;
 	https: https.Agent;
@@ -19,8 +30,8 @@ export function agentsFor(tls: TlsSettings): AgentPair {
 	const known = pools.get(tls.fingerprint);
 	if (known) return known;
 	const pair: AgentPair = {
-		http: new http.Agent(KEEP_ALIVE),
-		https: new https.Agent({
+		http: new PooledHttpAgent(KEEP_ALIVE),
+		https: new PooledHttpsAgent({
 			...KEEP_ALIVE,
 			ca: tls.ca,
 			cert: tls.cert,

@@ -1,0 +1,82 @@
+/**
+ * The token lifecycle as a pure decision: from the stored state, its status record and the
+ * clock, what to do for a request that needs a token. No I/O here.
+ *
+ * A token is "fresh" until the refresh window before its expiry, "usable" until it expires (or
+ * the API rejected it), and renewed with its refresh token when it has one, else with the grant.
+ * The window is min(margin, share × lifetime): 60 s before expiry for an hour-long token, but a
+ * 10-second token is still used for 9 seconds.
+ */
+import type { TokenState, TokenStatus } from '../stores/tokenStore';
+
+export interface RefreshPolicy {
+	refreshMarginMs: number;
+	refreshWindowShare: number;
+}
+
+export type Decision =
+	/** Use this token; nothing to do. */
+	| { action: 'use'; state: TokenState }
+	/** Renew now if the lock is free; meanwhile (or if renewing fails) this token still works. */
+	| { action: 'renewSoon'; state: TokenState; via: 'refresh' | 'grant' }
+	/** No usable token: renew (waiting for another process that already does). */
+	| { action: 'renew'; via: 'refresh' | 'grant' }
+	/** The grant is gone: fail fast without a token request until the credential changes. */
+	| { action: 'reconnect'; message: string; fix: string }
+	/** The token endpoint is failing: no new request before `until`. */
+	| { action: 'backoff'; until: number; message: string; fix: string; transient: boolean };
+
+export function refreshAt(state: TokenState, policy: RefreshPolicy): number {
+	const lifetime = Math.max(0, state.expiresAt - state.obtainedAt);
+	return state.expiresAt - Math.min(policy.refreshMarginMs, lifetime * policy.refreshWindowShare);
+}
+
+export function isUsable(state: TokenState | undefined, now: number, rejectedToken?: string): state is TokenState {
+	return !!state && state.expiresAt > now && state.accessToken !== rejectedToken;
+}
+
+export function isFresh(state: TokenState, now: number, policy: RefreshPolicy): boolean {
+	return now < refreshAt(state, policy);
+}
+
+export function decide(input: {
+	state: TokenState | undefined;
+	status: TokenStatus | undefined;
+	now: number;
+	policy: RefreshPolicy;
+	/** The token the API just rejected, if any: it is not used again. */
+	rejectedToken?: string;
+	/** Whether a new token can be had without a refresh token (client credentials, password). */
+	canGrant: boolean;
+}): Decision {
+	const { state, status, now, policy, rejectedToken, canGrant } = input;
+	const usable = isUsable(state, now, rejectedToken);
+	if (usable && isFresh(state, now, policy)) return { action: 'use', state };
+
+	if (status?.reconnect) {
+		// A token that still works is used to the end; nothing will renew it.
+		return usable ? { action: 'use', state } : { action: 'reconnect', message: status.reconnect.message, fix: status.reconnect.fix };
+	}
+	const via: 'refresh' | 'grant' = state?.refreshToken ? 'refresh' : 'grant';
+	if (via === 'grant' && !canGrant) {
+		return usable
+			? { action: 'use', state }
+			: {
+				action: 'reconnect',
+				message: 'The access token expired and there is no refresh token to renew it with',
+				fix: 'Reconnect the credential (press Connect again, or paste a new refresh token).',
+			};
+	}
+	if (status?.backoff && status.backoff.until > now) {
+		const { until, message, fix, transient } = status.backoff;
+		return usable ? { action: 'use', state } : { action: 'backoff', until, message, fix, transient };
+	}
+	return usable ? { action: 'renewSoon', state, via } : { action: 'renew', via };
+}
+
+/** Exponential back-off after token endpoint failures, honouring the server's Retry-After. */
+export function backoffUntil(now: number, failures: number, retryAfterSeconds?: number): number {
+	const exponential = Math.min(60_000, 1_000 * 2 ** Math.max(0, failures - 1));
+	const jittered = exponential * (0.8 + Math.random() * 0.4);
+	return now + Math.max(jittered, (retryAfterSeconds ?? 0) * 1000);
+}

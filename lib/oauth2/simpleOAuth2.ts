@@ -1,0 +1,203 @@
+/**
+ * simple-oauth2 (5.1.0) behind one small interface, with its traps handled:
+ * - its errors carry the outgoing request (the Basic header with the client secret): they are
+ *   turned into TokenRequestError here and never passed on;
+ * - its debug log prints the request options (secret included): its namespaces are switched off;
+ * - invalid client id/secret characters make Joi errors that quote the value: settings.ts checks first;
+ * - a non-JSON answer becomes a clear error naming the content type.
+ */
+import { dirname } from 'node:path';
+import { AuthorizationCode, ClientCredentials, type ModuleOptions, ResourceOwnerPassword } from 'simple-oauth2';
+import { diagnoseNetwork, diagnoseOAuthError, diagnoseStatus, type GrantLabel } from '../diagnosis';
+import { TokenRequestError } from '../errors';
+import { displayUrl } from '../transport/send';
+import type http from 'node:http';
+import type { OAuth2Settings } from './settings';
+
+(function silenceSimpleOAuth2Debug(): void {
+	try {
+		const debugPath = require.resolve('debug', { paths: [dirname(require.resolve('simple-oauth2'))] });
+		const createDebug = require(debugPath) as { disable(): string; enable(namespaces: string): void };
+		const current = createDebug.disable();
+		createDebug.enable([current, '-simple-oauth2:*'].filter(Boolean).join(','));
+	} catch {
+		/* no debug module: nothing to silence */
+	}
+})();
+
+export interface TokenTransport {
+	agent: http.Agent;
+	timeoutMs: number;
+}
+
+export type TokenPayload = Record<string, unknown>;
+
+function moduleOptions(settings: OAuth2Settings): ModuleOptions {
+	const { tokenUrl } = settings;
+	return {
+		client: { id: settings.clientId, secret: settings.clientSecret },
+		auth: {
+			tokenHost: tokenUrl.origin,
+			tokenPath: `${tokenUrl.pathname}${tokenUrl.search}`,
+			...(settings.authUrl ? { authorizeHost: settings.authUrl.origin, authorizePath: `${settings.authUrl.pathname}${settings.authUrl.search}` } : {}),
+		},
+		options: { authorizationMethod: settings.clientAuth, scopeSeparator: ' ' },
+	};
+}
+
+function httpOptions(transport: TokenTransport): Record<string, unknown> {
+	return { agent: transport.agent, timeout: transport.timeoutMs, redirects: 0, headers: { 'User-Agent': 'n8n-nodes-api-auth' } };
+}
+
+/** Parameters every token request of this credential carries besides the grant's own. */
+export function commonParams(settings: OAuth2Settings): Record<string, string | string[]> {
+	const params: Record<string, string | string[]> = { ...settings.extraParams };
+	if (settings.scopes.length) params.scope = settings.scopes.join(' ');
+	if (settings.audience) params.audience = settings.audience;
+	if (settings.resources.length) params.resource = settings.resources.length === 1 ? settings.resources[0] : settings.resources;
+	return params;
+}
+
+interface BoomLike {
+	message?: string;
+	code?: string;
+	output?: { statusCode?: number };
+	data?: {
+		payload?: unknown;
+		res?: { statusCode?: number; headers?: Record<string, string | string[] | undefined> };
+	} | null;
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+	return Array.isArray(value) ? value[0] : value;
+}
+
+export function retryAfterSeconds(value: string | undefined, now: number): number | undefined {
+	if (!value) return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds);
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+}
+
+/** simple-oauth2 / wreck failure → TokenRequestError with the endpoint, status, OAuth error and fix. */
+export function toTokenRequestError(error: unknown, settings: OAuth2Settings, refreshing: boolean, now: number): TokenRequestError {
+	const e = error as BoomLike;
+	const endpoint = displayUrl(settings.tokenUrl);
+	const prefix = `Token request to ${endpoint} failed`;
+	const res = e.data?.res;
+	const status = res?.statusCode;
+	const retryAfter = retryAfterSeconds(header(res?.headers?.['retry-after']), now);
+
+	if (status === undefined) {
+		const timedOut = /timeout/i.test(e.message ?? '') || e.output?.statusCode === 504;
+		const code = timedOut ? 'ETIMEDOUT' : e.code;
+		const net = diagnoseNetwork(code, e.message ?? '', settings.tokenUrl.host);
+		const outcomeUnknown = timedOut || code === 'ECONNRESET' || code === 'EPIPE';
+		return new TokenRequestError(`${prefix}: ${timedOut ? `no answer within the timeout` : net.summary}`, {
+			endpoint,
+			fix: outcomeUnknown && refreshing
+				? 'The provider may have renewed the token without the answer arriving. Retry later; if it keeps failing, reconnect the credential.'
+				: net.fix,
+			outcomeUnknown,
+		});
+	}
+
+	const payload = e.data?.payload;
+	const body = payload && typeof payload === 'object' && !Buffer.isBuffer(payload) ? (payload as Record<string, unknown>) : undefined;
+	const oauthError = typeof body?.error === 'string' ? body.error : undefined;
+	const oauthErrorDescription = typeof body?.error_description === 'string' ? body.error_description : undefined;
+	const contentType = header(res?.headers?.['content-type']) ?? 'no content type';
+
+	const grant: GrantLabel = settings.grant;
+	const oauth = diagnoseOAuthError(oauthError, grant, refreshing);
+	if (oauth) {
+		const detail = oauthErrorDescription ? ` (${oauthErrorDescription})` : '';
+		return new TokenRequestError(`${prefix}: HTTP ${status}, ${oauthError}${detail}: ${oauth.summary}`, {
+			endpoint,
+			status,
+			oauthError,
+			oauthErrorDescription,
+			fix: oauth.fix,
+			grantRevoked: oauthError === 'invalid_grant' && refreshing,
+			retryAfterSeconds: retryAfter,
+		});
+	}
+	if (status >= 200 && status < 300) {
+		const malformed = Buffer.isBuffer(payload);
+		return new TokenRequestError(
+			malformed ? `${prefix}: the answer is not valid JSON` : `${prefix}: the answer is ${contentType.split(';')[0]}, not JSON`,
+			{ endpoint, status, fix: 'Check the Access Token URL: it must be the provider\'s token endpoint, not a login page or the API itself.' },
+		);
+	}
+	const generic = diagnoseStatus(status, 'oauth2');
+	return new TokenRequestError(`${prefix}: HTTP ${status}${oauthError ? `, ${oauthError}` : ''}${generic ? `: ${generic.summary.replace(/^the API/, 'the token endpoint')}` : ''}`, {
+		endpoint,
+		status,
+		oauthError,
+		oauthErrorDescription,
+		fix: status === 404 ? 'Check the Access Token URL.' : status >= 500 || status === 429 ? 'The token endpoint is failing; the request is retried with back-off.' : 'Check the client ID, client secret and Client Authentication setting.',
+		retryAfterSeconds: retryAfter,
+	});
+}
+
+async function call<T>(settings: OAuth2Settings, refreshing: boolean, now: () => number, run: () => Promise<T>): Promise<T> {
+	try {
+		return await run();
+	} catch (error) {
+		throw toTokenRequestError(error, settings, refreshing, now());
+	}
+}
+
+export async function requestGrant(settings: OAuth2Settings, transport: TokenTransport, now: () => number): Promise<TokenPayload> {
+	const options = moduleOptions(settings);
+	const params = commonParams(settings);
+	return await call(settings, false, now, async () => {
+		if (settings.grant === 'password') {
+			const client = new ResourceOwnerPassword(options);
+			const token = await client.getToken({ ...params, username: settings.username as string, password: settings.password as string } as never, httpOptions(transport));
+			return token.token as TokenPayload;
+		}
+		const client = new ClientCredentials(options);
+		const token = await client.getToken(params as never, httpOptions(transport));
+		return token.token as TokenPayload;
+	});
+}
+
+export async function requestRefresh(settings: OAuth2Settings, refreshToken: string, transport: TokenTransport, now: () => number): Promise<TokenPayload> {
+	const client = new AuthorizationCode(moduleOptions(settings));
+	const params = commonParams(settings);
+	return await call(settings, true, now, async () => {
+		const token = await client.createToken({ refresh_token: refreshToken }).refresh(params as never, httpOptions(transport));
+		return token.token as TokenPayload;
+	});
+}
+
+/** The URL the user opens to authorize the client (authorization code with PKCE). */
+export function authorizationUrl(settings: OAuth2Settings, params: { redirectUri: string; state: string; codeChallenge: string }): string {
+	const client = new AuthorizationCode(moduleOptions(settings));
+	const extra: Record<string, string> = { code_challenge: params.codeChallenge, code_challenge_method: 'S256' };
+	if (settings.audience) extra.audience = settings.audience;
+	return client.authorizeURL({
+		redirect_uri: params.redirectUri,
+		scope: settings.scopes.join(' ') || undefined,
+		state: params.state,
+		...extra,
+	} as never);
+}
+
+export async function exchangeCode(
+	settings: OAuth2Settings,
+	params: { code: string; redirectUri: string; codeVerifier: string },
+	transport: TokenTransport,
+	now: () => number,
+): Promise<TokenPayload> {
+	const client = new AuthorizationCode(moduleOptions(settings));
+	return await call(settings, false, now, async () => {
+		const token = await client.getToken(
+			{ ...commonParams(settings), code: params.code, redirect_uri: params.redirectUri, code_verifier: params.codeVerifier } as never,
+			httpOptions(transport),
+		);
+		return token.token as TokenPayload;
+	});
+}

@@ -1,0 +1,298 @@
+/**
+ * Gets a token for a request: from this process's cache, from the shared store, or from the
+ * token endpoint, with one token request per expiry however many items, runs or processes ask:
+ *
+ *   in-process single flight  - concurrent items of this process share one attempt per key;
+ *   cross-process lock        - only the lock holder calls the token endpoint; it re-reads the
+ *                               store first and renews its lease while the request is in flight;
+ *   waiters                   - re-read the store until the holder has written the new token,
+ *                               bounded by their request's timeout; a waiter never renews on its own.
+ *
+ * Failures never overwrite token state: they go to the key's status record (back-off, or
+ * "reconnect needed" after a revoked grant), which later items read to fail fast.
+ */
+import type { Clock } from '../clock';
+import { TokenRequestError } from '../errors';
+import type { Logger } from '../services';
+import type { LockHandle, TokenState, TokenStatus, TokenStore } from '../stores/tokenStore';
+import { jwtExpiry } from './jwt';
+import { backoffUntil, decide, type Decision, isFresh, isUsable, type RefreshPolicy } from './lifecycle';
+import type { OAuth2Settings } from './settings';
+import { requestGrant, requestRefresh, type TokenPayload, type TokenTransport } from './simpleOAuth2';
+import { MissingAccessTokenError, parseTokenResponse } from './tokenResponse';
+import { displayUrl } from '../transport/send';
+
+export type TokenSource = 'cache' | 'store' | 'fetched' | 'refreshed' | 'credential';
+
+export interface Obtained {
+	state: TokenState;
+	source: TokenSource;
+}
+
+export interface TokenManagerDeps {
+	store: TokenStore;
+	clock: Clock;
+	logger: Logger;
+	/** The connection pool for token requests (TLS settings and proxy of the credential). */
+	agent: TokenTransport['agent'];
+	/** Lease of the cross-process lock; renewed every third of it while a token request runs. */
+	leaseMs: number;
+	/** How often a waiter re-reads the store. */
+	pollMs: number;
+	/** Called with every token obtained, so redaction knows it. */
+	onToken(state: TokenState): void;
+}
+
+/** Newest token state per key in this process, and the attempt in flight per key. */
+const cache = new Map<string, TokenState>();
+const flights = new Map<string, Promise<Obtained>>();
+
+/** Forgets this process's cached tokens (tests; the store keeps them). */
+export function clearTokenCache(): void {
+	cache.clear();
+}
+
+class Again {}
+
+export class TokenManager {
+	private readonly policy: RefreshPolicy;
+	private readonly canGrant: boolean;
+
+	constructor(
+		private readonly settings: OAuth2Settings,
+		readonly key: string,
+		private readonly deps: TokenManagerDeps,
+	) {
+		this.policy = { refreshMarginMs: settings.refreshMarginMs, refreshWindowShare: settings.refreshWindowShare };
+		this.canGrant = settings.grant !== 'authorizationCode';
+	}
+
+	/** A token that is not `rejected` and not past its refresh point, obtained by the rules above. */
+	async token(options: { deadline: number; rejected?: string }): Promise<Obtained> {
+		for (let attempt = 0; attempt < 3; attempt++) {
+			const now = this.deps.clock.now();
+			const cached = cache.get(this.key);
+			if (isUsable(cached, now, options.rejected) && isFresh(cached, now, this.policy)) return { state: cached, source: 'cache' };
+			let flight = flights.get(this.key);
+			if (!flight) {
+				flight = this.obtain(options).finally(() => flights.delete(this.key));
+				flights.set(this.key, flight);
+			}
+			const result = await flight;
+			// A flight that started before this caller's token was rejected may bring that same token back.
+			if (isUsable(result.state, this.deps.clock.now(), options.rejected)) return result;
+		}
+		throw new TokenRequestError(`The API rejected every token obtained from ${displayUrl(this.settings.tokenUrl)}`, {
+			endpoint: displayUrl(this.settings.tokenUrl),
+			fix: 'Check Token Expired Status Codes, and the scope and audience the API requires.',
+		});
+	}
+
+	/** The stored state, or the one the credential itself holds (pasted or Connect tokens). */
+	private async read(): Promise<{ state: TokenState | undefined; status: TokenStatus | undefined; fromCredential: boolean }> {
+		const [stored, status] = await Promise.all([this.deps.store.getState(this.key), this.deps.store.getStatus(this.key)]);
+		if (stored || !this.settings.seed) return { state: stored, status, fromCredential: false };
+		const { seed } = this.settings;
+		const now = this.deps.clock.now();
+		const accessExpiry = seed.accessToken ? (seed.expiresAt ?? jwtExpiry(seed.accessToken) ?? now + this.settings.defaultLifetimeMs) : 0;
+		return {
+			state: {
+				accessToken: seed.accessToken ?? '',
+				refreshToken: seed.refreshToken,
+				expiresAt: accessExpiry,
+				obtainedAt: now,
+				expirySource: seed.expiresAt ? 'expires_at' : 'unknown',
+			},
+			status,
+			fromCredential: true,
+		};
+	}
+
+	private decide(state: TokenState | undefined, status: TokenStatus | undefined, rejected?: string): Decision {
+		return decide({ state, status, now: this.deps.clock.now(), policy: this.policy, rejectedToken: rejected, canGrant: this.canGrant });
+	}
+
+	private async obtain(options: { deadline: number; rejected?: string }): Promise<Obtained> {
+		const { clock, store } = this.deps;
+		const started = clock.now();
+		for (;;) {
+			const { state, status, fromCredential } = await this.read();
+			const decision = this.decide(state, status, options.rejected);
+			switch (decision.action) {
+				case 'use':
+					return this.remember(decision.state, fromCredential ? 'credential' : 'store');
+				case 'reconnect':
+					throw this.reconnectError(decision.message, decision.fix);
+				case 'backoff': {
+					if (!decision.transient || decision.until >= options.deadline) throw this.backoffError(decision);
+					await clock.sleep(Math.max(1, decision.until - clock.now()));
+					continue;
+				}
+				case 'renewSoon': {
+					const lock = await store.tryLock(this.key, this.deps.leaseMs);
+					if (!lock) return this.remember(decision.state, fromCredential ? 'credential' : 'store');
+					try {
+						return await this.renewHolding(lock, options);
+					} catch (error) {
+						if (error instanceof Again) continue;
+						// The current token still works: a failed early renewal costs nothing yet.
+						this.deps.logger.warn(`API Auth: renewing the token before expiry failed; the current token is used until it expires. ${(error as Error).message}`);
+						return this.remember(decision.state, fromCredential ? 'credential' : 'store');
+					} finally {
+						await lock.release();
+					}
+				}
+				case 'renew': {
+					const lock = await store.tryLock(this.key, this.deps.leaseMs);
+					if (!lock) {
+						if (clock.now() + this.deps.pollMs >= options.deadline) throw this.inProgressError(clock.now() - started);
+						await clock.sleep(this.deps.pollMs);
+						continue;
+					}
+					try {
+						return await this.renewHolding(lock, options);
+					} catch (error) {
+						if (error instanceof Again) continue;
+						throw error;
+					} finally {
+						await lock.release();
+					}
+				}
+			}
+		}
+	}
+
+	/** Holding the lock: re-read, and only if still needed, call the token endpoint. */
+	private async renewHolding(lock: LockHandle, options: { deadline: number; rejected?: string }): Promise<Obtained> {
+		const { state, status } = await this.read();
+		const decision = this.decide(state, status, options.rejected);
+		if (decision.action === 'use') return this.remember(decision.state, 'store');
+		if (decision.action !== 'renew' && decision.action !== 'renewSoon') throw new Again();
+
+		const keeper = setInterval(() => {
+			lock.renew().then(
+				(held) => held || this.deps.logger.warn('API Auth: the token lock was lost while renewing (lease ran out)'),
+				() => undefined,
+			);
+		}, Math.max(50, this.deps.leaseMs / 3));
+		try {
+			return await this.callEndpoint(decision.via, state, status, options.deadline);
+		} finally {
+			clearInterval(keeper);
+		}
+	}
+
+	private async callEndpoint(via: 'refresh' | 'grant', state: TokenState | undefined, status: TokenStatus | undefined, deadline: number): Promise<Obtained> {
+		const { clock, store } = this.deps;
+		const transport = (): TokenTransport => ({ agent: this.deps.agent, timeoutMs: Math.max(1_000, deadline - clock.now()) });
+		const now = (): number => clock.now();
+		const finish = async (payload: TokenPayload, source: 'refreshed' | 'fetched', previousRefreshToken?: string): Promise<Obtained> => {
+			const next = parseTokenResponse(payload, {
+				mapping: this.settings.mapping,
+				now: clock.now(),
+				defaultLifetimeMs: this.settings.defaultLifetimeMs,
+				previousRefreshToken,
+			});
+			await store.setState(this.key, next);
+			if (status) await store.setStatus(this.key, undefined);
+			return this.remember(next, source);
+		};
+		try {
+			if (via === 'refresh' && state?.refreshToken) {
+				try {
+					return await finish(await requestRefresh(this.settings, state.refreshToken, transport(), now), 'refreshed', state.refreshToken);
+				} catch (error) {
+					if (!(error instanceof TokenRequestError)) throw error;
+					if (error.grantRevoked && this.canGrant) {
+						this.deps.logger.info('API Auth: the refresh token was rejected; requesting a new token with the grant');
+						return await finish(await requestGrant(this.settings, transport(), now), 'fetched');
+					}
+					if (error.outcomeUnknown) return await this.afterUnknownOutcome(error, state, transport, now, finish);
+					throw error;
+				}
+			}
+			return await finish(await requestGrant(this.settings, transport(), now), 'fetched');
+		} catch (error) {
+			throw await this.recordFailure(this.asTokenError(error), status);
+		}
+	}
+
+	/**
+	 * The refresh request was sent but no answer came: the provider may have rotated the refresh
+	 * token already. Prefer a token another process stored meanwhile; repeat the refresh only if
+	 * the credential allows it; otherwise fail clearly rather than present a possibly used token.
+	 */
+	private async afterUnknownOutcome(
+		error: TokenRequestError,
+		previous: TokenState,
+		transport: () => TokenTransport,
+		now: () => number,
+		finish: (payload: TokenPayload, source: 'refreshed', previousRefreshToken?: string) => Promise<Obtained>,
+	): Promise<Obtained> {
+		const stored = await this.deps.store.getState(this.key);
+		if (stored && stored.refreshToken !== previous.refreshToken && isUsable(stored, this.deps.clock.now())) return this.remember(stored, 'store');
+		if (this.settings.retryUnknownOutcome) {
+			this.deps.logger.warn('API Auth: the refresh answer was lost; sending the same refresh once more (Retry Refresh After Unknown Outcome is on)');
+			return await finish(await requestRefresh(this.settings, previous.refreshToken as string, transport(), now), 'refreshed', previous.refreshToken);
+		}
+		throw new TokenRequestError(`${error.message}. The refresh may have gone through without the answer arriving, so it is not sent again blindly`, {
+			endpoint: error.endpoint,
+			fix: 'Retry later: the next attempt uses the same refresh token. If the provider rotated it meanwhile, reconnect the credential. Providers that allow repeating a refresh can turn on Retry Refresh After Unknown Outcome.',
+			outcomeUnknown: true,
+		});
+	}
+
+	private asTokenError(error: unknown): TokenRequestError {
+		if (error instanceof TokenRequestError) return error;
+		const endpoint = displayUrl(this.settings.tokenUrl);
+		if (error instanceof MissingAccessTokenError) {
+			return new TokenRequestError(`Token request to ${endpoint} failed: ${error.message}`, {
+				endpoint,
+				fix: `Check the Access Token URL, or set Custom Token Response Fields if the provider names the token differently.`,
+			});
+		}
+		return new TokenRequestError(`Token request to ${endpoint} failed: ${(error as Error).message}`, { endpoint, fix: 'Check the OAuth2 settings of the credential.' });
+	}
+
+	/** Writes the failure into the status record (never the token state) and returns the error to throw. */
+	private async recordFailure(error: TokenRequestError, status: TokenStatus | undefined): Promise<TokenRequestError> {
+		const { store, clock } = this.deps;
+		try {
+			if (error.grantRevoked) {
+				await store.setStatus(this.key, { reconnect: { at: clock.now(), message: error.message, fix: error.fix } });
+			} else {
+				const failures = (status?.backoff?.failures ?? 0) + 1;
+				const transient = error.outcomeUnknown || error.status === undefined || error.status === 429 || error.status >= 500;
+				await store.setStatus(this.key, {
+					backoff: { until: backoffUntil(clock.now(), failures, error.retryAfterSeconds), failures, message: error.message, fix: error.fix, transient },
+				});
+			}
+		} catch (storeError) {
+			this.deps.logger.warn(`API Auth: could not record the token failure: ${(storeError as Error).message}`);
+		}
+		return error;
+	}
+
+	private remember(state: TokenState, source: TokenSource): Obtained {
+		const known = cache.get(this.key);
+		if (!known || state.obtainedAt >= known.obtainedAt) cache.set(this.key, state);
+		this.deps.onToken(state);
+		return { state, source };
+	}
+
+	private reconnectError(message: string, fix: string): TokenRequestError {
+		return new TokenRequestError(message, { endpoint: displayUrl(this.settings.tokenUrl), fix, grantRevoked: true });
+	}
+
+	private backoffError(decision: Extract<Decision, { action: 'backoff' }>): TokenRequestError {
+		const seconds = Math.ceil((decision.until - this.deps.clock.now()) / 1000);
+		return new TokenRequestError(`${decision.message} (no new token request for ${seconds} s)`, { endpoint: displayUrl(this.settings.tokenUrl), fix: decision.fix });
+	}
+
+	private inProgressError(waitedMs: number): TokenRequestError {
+		return new TokenRequestError(`Token refresh still in progress in another process after ${Math.round(waitedMs / 1000)} s`, {
+			endpoint: displayUrl(this.settings.tokenUrl),
+			fix: 'The token endpoint is slow. Raise the node\'s Timeout option, or run the workflow again: it will use the token once it arrives.',
+		});
+	}
+}

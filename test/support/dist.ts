@@ -1,0 +1,40 @@
+/**
+ * The built modules the engine loads. Module state (the clock seam, token cache, chosen store)
+ * must be reached through these, not through the TypeScript sources, which jest loads as
+ * separate module instances.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as ClockModule from '../../lib/clock';
+import type * as AgentsModule from '../../lib/transport/agents';
+import type * as SelectStoreModule from '../../lib/stores/selectStore';
+import type * as TokenManagerModule from '../../lib/oauth2/tokenManager';
+
+const dist = (path: string): unknown => require(join(__dirname, '..', '..', 'dist', 'lib', path));
+
+export const distClock = dist('clock') as typeof ClockModule;
+export const distAgents = dist('transport/agents') as typeof AgentsModule;
+export const distStore = dist('stores/selectStore') as typeof SelectStoreModule;
+export const distTokens = dist('oauth2/tokenManager') as typeof TokenManagerModule;
+
+/** A clock the test moves: now() is real time plus an offset the test adds to. */
+export function offsetClock(): { advance(ms: number): void; restore(): void } {
+	let offset = 0;
+	const restore = distClock.useClock({
+		now: () => Date.now() + offset,
+		sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+	});
+	return {
+		advance: (ms) => {
+			offset += ms;
+		},
+		restore,
+	};
+}
+
+/** Fresh token cache and an empty token store between tests. */
+export function resetTokenState(): void {
+	distTokens.clearTokenCache();
+	distStore.resetTokenStore();
+	rmSync(distStore.tokenStoreDir(), { recursive: true, force: true });
+}
