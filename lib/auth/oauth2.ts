@@ -3,7 +3,7 @@
  * the Authorization header with a prefix, or into a query parameter. A "token expired" answer of
  * the API renews the token once and the request is sent once more.
  */
-import { readOAuth2Settings } from '../oauth2/settings';
+import { readOAuth2Settings, readTokenSeed } from '../oauth2/settings';
 import { TokenManager } from '../oauth2/tokenManager';
 import { tokenKey } from '../oauth2/tokenKey';
 import { assertMaySendSecrets } from '../security/urlPolicy';
@@ -15,7 +15,8 @@ import type { AuthMethod, AuthTrace, RequestContext } from './types';
 
 function createOAuth2(connect: boolean): AuthMethod['create'] {
 	return (reader, { connection, secrets, services, raw }) => {
-		const settings = readOAuth2Settings(reader, raw, connect);
+		const settings = readOAuth2Settings(reader, connect);
+		if (settings.grant === 'authorizationCode') settings.seed = readTokenSeed(reader, raw, connect);
 		const { placement } = settings;
 		const policy = connection.policy;
 		const tokenUrlField = 'Access Token URL';

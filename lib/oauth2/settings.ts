@@ -139,7 +139,7 @@ function seedFromConnect(reader: CredentialReader, raw: Record<string, unknown>)
 	};
 }
 
-export function readOAuth2Settings(reader: CredentialReader, raw: Record<string, unknown>, connect: boolean): OAuth2Settings {
+export function readOAuth2Settings(reader: CredentialReader, connect: boolean): OAuth2Settings {
 	const grant = connect
 		? 'authorizationCode'
 		: reader.option('grantType', OAUTH2_FIELDS.grant, ['clientCredentials', 'password', 'authorizationCode'] as const, 'clientCredentials');
@@ -184,19 +184,18 @@ export function readOAuth2Settings(reader: CredentialReader, raw: Record<string,
 		settings.username = reader.string('username', OAUTH2_FIELDS.username, { required: true });
 		settings.password = reader.secret('password', OAUTH2_FIELDS.password, { required: true });
 	}
-	if (grant === 'authorizationCode') {
-		if (connect) {
-			settings.seed = seedFromConnect(reader, raw);
-		} else {
-			const refreshToken = reader.secret('refreshToken', OAUTH2_FIELDS.refreshToken, {
-				required: true,
-				fix: 'Paste the refresh token obtained when the user authorized the client (see the "authorize" helper in the documentation).',
-			}) as string;
-			const accessToken = reader.secret('accessToken', OAUTH2_FIELDS.accessToken);
-			settings.seed = { refreshToken: refreshToken.trim(), accessToken: accessToken?.trim() };
-		}
-	}
 	return settings;
+}
+
+/** The tokens an authorization-code credential starts from: pasted, or stored by n8n's Connect. */
+export function readTokenSeed(reader: CredentialReader, raw: Record<string, unknown>, connect: boolean): TokenSeed {
+	if (connect) return seedFromConnect(reader, raw);
+	const refreshToken = reader.secret('refreshToken', OAUTH2_FIELDS.refreshToken, {
+		required: true,
+		fix: 'Paste the refresh token obtained when the user authorized the client (see "Authorization code without Connect" in the documentation).',
+	}) as string;
+	const accessToken = reader.secret('accessToken', OAUTH2_FIELDS.accessToken);
+	return { refreshToken: refreshToken.trim(), accessToken: accessToken?.trim() };
 }
 
 export const DEFAULT_MAPPING: TokenFieldMapping = {

@@ -65,6 +65,9 @@ interface BoomLike {
 	data?: {
 		payload?: unknown;
 		res?: { statusCode?: number; headers?: Record<string, string | string[] | undefined> };
+		/** When Boom could not merge the network error (another realm's Error), it sits here. */
+		code?: string;
+		message?: string;
 	} | null;
 }
 
@@ -90,9 +93,10 @@ export function toTokenRequestError(error: unknown, settings: OAuth2Settings, re
 	const retryAfter = retryAfterSeconds(header(res?.headers?.['retry-after']), now);
 
 	if (status === undefined) {
-		const timedOut = /timeout/i.test(e.message ?? '') || e.output?.statusCode === 504;
-		const code = timedOut ? 'ETIMEDOUT' : e.code;
-		const net = diagnoseNetwork(code, e.message ?? '', settings.tokenUrl.host);
+		const message = `${e.message ?? ''} ${e.data?.message ?? ''}`;
+		const timedOut = /timeout/i.test(message) || e.output?.statusCode === 504;
+		const code = timedOut ? 'ETIMEDOUT' : (e.code ?? e.data?.code);
+		const net = diagnoseNetwork(code, message, settings.tokenUrl.host);
 		const outcomeUnknown = timedOut || code === 'ECONNRESET' || code === 'EPIPE';
 		return new TokenRequestError(`${prefix}: ${timedOut ? `no answer within the timeout` : net.summary}`, {
 			endpoint,

@@ -57,6 +57,8 @@ export interface OAuth2ServerOptions {
 	/** Leave the refresh token out of refresh answers (the old one stays valid). */
 	omitRefreshTokenOnRefresh?: boolean;
 	tls?: { cert: string; key: string };
+	/** Issue access tokens that are JWTs with an exp claim (signature not meant to be checked). */
+	jwtAccessTokens?: boolean;
 }
 
 interface StoredToken {
@@ -94,6 +96,14 @@ export async function startOAuth2Server(options: OAuth2ServerOptions = {}): Prom
 	const newGrant = (id: string) => ({ id, grantId: randomBytes(6).toString('hex') });
 
 	const model = {
+		...(options.jwtAccessTokens
+			? {
+				async generateAccessToken() {
+					const claims = { exp: Math.floor(Date.now() / 1000) + (options.accessTokenLifetime ?? 3600), jti: randomBytes(8).toString('hex') };
+					return `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+				},
+			}
+			: {}),
 		async getClient(id: string, secret: string | null) {
 			const client = clients.find((c) => c.id === id);
 			if (!client || (secret !== null && secret !== undefined && client.secret !== secret)) return false;
@@ -139,6 +149,10 @@ export async function startOAuth2Server(options: OAuth2ServerOptions = {}): Prom
 		},
 		async revokeAuthorizationCode(code: { authorizationCode: string }) {
 			return codes.delete(code.authorizationCode);
+		},
+		// RFC 8252: native apps use loopback redirects on any port.
+		async validateRedirectUri(redirectUri: string) {
+			return /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/callback$/.test(redirectUri);
 		},
 		async verifyScope() {
 			return true;

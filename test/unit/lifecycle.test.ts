@@ -1,0 +1,54 @@
+import { backoffUntil, decide, refreshAt } from '../../lib/oauth2/lifecycle';
+import type { TokenState } from '../../lib/stores/tokenStore';
+
+const policy = { refreshMarginMs: 60_000, refreshWindowShare: 0.1 };
+const hour = (obtainedAt: number, extra: Partial<TokenState> = {}): TokenState => ({
+	accessToken: 'A',
+	refreshToken: 'R',
+	obtainedAt,
+	expiresAt: obtainedAt + 3_600_000,
+	expirySource: 'expires_in',
+	...extra,
+});
+
+describe('refresh point', () => {
+	it.each([
+		['an hour-long token is renewed 60 s before expiry', 3_600_000, 3_540_000],
+		['a 10-second token is used for 9 seconds (10% window)', 10_000, 9_000],
+		['a 5-minute token: min(60 s, 30 s) = 30 s before', 300_000, 270_000],
+	])('%s', (_name, lifetime, expected) => {
+		expect(refreshAt({ accessToken: 'a', obtainedAt: 0, expiresAt: lifetime, expirySource: 'expires_in' }, policy)).toBe(expected);
+	});
+});
+
+describe('decide', () => {
+	const base = { status: undefined, policy, canGrant: true };
+	it.each<[string, Parameters<typeof decide>[0], string]>([
+		['no state: fetch with the grant', { ...base, state: undefined, now: 0 }, 'renew:grant'],
+		['fresh token: use', { ...base, state: hour(0), now: 1_000 }, 'use'],
+		['inside the window, still valid: renew soon by refresh', { ...base, state: hour(0), now: 3_550_000 }, 'renewSoon:refresh'],
+		['expired: renew by refresh', { ...base, state: hour(0), now: 3_600_001 }, 'renew:refresh'],
+		['no refresh token: renew with the grant', { ...base, state: hour(0, { refreshToken: undefined }), now: 3_600_001 }, 'renew:grant'],
+		['the API rejected this token: renew although fresh', { ...base, state: hour(0), now: 1_000, rejectedToken: 'A' }, 'renew:refresh'],
+		['authorization code without refresh token: reconnect', { ...base, canGrant: false, state: hour(0, { refreshToken: undefined }), now: 3_600_001 }, 'reconnect'],
+		['revoked grant, token expired: reconnect, no token call', { ...base, status: { reconnect: { at: 0, message: 'm', fix: 'f' } }, state: hour(0), now: 3_600_001 }, 'reconnect'],
+		['revoked grant, token still valid: use it to the end', { ...base, status: { reconnect: { at: 0, message: 'm', fix: 'f' } }, state: hour(0), now: 3_550_000 }, 'use'],
+		['back-off, token expired: wait', { ...base, status: { backoff: { until: 3_700_000, failures: 1, message: 'm', fix: 'f', transient: true } }, state: hour(0), now: 3_600_001 }, 'backoff'],
+		['back-off, token still valid: use it', { ...base, status: { backoff: { until: 3_700_000, failures: 1, message: 'm', fix: 'f', transient: true } }, state: hour(0), now: 3_550_000 }, 'use'],
+		['back-off over: renew', { ...base, status: { backoff: { until: 3_600_000, failures: 1, message: 'm', fix: 'f', transient: true } }, state: hour(0), now: 3_600_001 }, 'renew:refresh'],
+	])('%s', (_name, input, expected) => {
+		const d = decide(input);
+		expect('via' in d ? `${d.action}:${d.via}` : d.action).toBe(expected);
+	});
+});
+
+describe('back-off', () => {
+	it('grows exponentially, capped at a minute, and honours Retry-After', () => {
+		const spread = (failures: number, retryAfter?: number) => backoffUntil(0, failures, retryAfter);
+		expect(spread(1)).toBeGreaterThanOrEqual(800);
+		expect(spread(1)).toBeLessThanOrEqual(1_200);
+		expect(spread(4)).toBeGreaterThanOrEqual(6_400);
+		expect(spread(20)).toBeLessThanOrEqual(72_000);
+		expect(spread(1, 30)).toBe(30_000);
+	});
+});
