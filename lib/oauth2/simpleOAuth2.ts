@@ -49,10 +49,14 @@ function httpOptions(transport: TokenTransport): Record<string, unknown> {
 	return { agent: transport.agent, timeout: transport.timeoutMs, redirects: 0, headers: { 'User-Agent': 'n8n-nodes-api-auth' } };
 }
 
-/** Parameters every token request of this credential carries besides the grant's own. */
-export function commonParams(settings: OAuth2Settings): Record<string, string | string[]> {
+/**
+ * Parameters every token request of this credential carries besides the grant's own. A refresh
+ * sends no scope: RFC 6749 §6 gives it the originally granted scope, and providers refuse a
+ * refresh that names a scope the grant did not get (invalid_scope).
+ */
+export function commonParams(settings: OAuth2Settings, refresh = false): Record<string, string | string[]> {
 	const params: Record<string, string | string[]> = { ...settings.extraParams };
-	if (settings.scopes.length) params.scope = settings.scopes.join(' ');
+	if (settings.scopes.length && !refresh) params.scope = settings.scopes.join(' ');
 	if (settings.audience) params.audience = settings.audience;
 	if (settings.resources.length) params.resource = settings.resources.length === 1 ? settings.resources[0] : settings.resources;
 	return params;
@@ -170,7 +174,7 @@ export async function requestGrant(settings: OAuth2Settings, transport: TokenTra
 
 export async function requestRefresh(settings: OAuth2Settings, refreshToken: string, transport: TokenTransport, now: () => number): Promise<TokenPayload> {
 	const client = new AuthorizationCode(moduleOptions(settings));
-	const params = commonParams(settings);
+	const params = commonParams(settings, true);
 	return await call(settings, true, now, async () => {
 		const token = await client.createToken({ refresh_token: refreshToken }).refresh(params as never, httpOptions(transport));
 		return token.token as TokenPayload;

@@ -1,0 +1,112 @@
+/**
+ * The editor's Test button, through the node's credentialTest method as n8n calls it: every
+ * credential type, and a diagnosis the user can act on for each kind of failure.
+ */
+import type { ICredentialTestFunctions, INodeType } from 'n8n-workflow';
+import { loadPackage } from '../support/engine';
+import { distAgents, resetTokenState } from '../support/dist';
+import { findLeaks } from '../support/secrets';
+import { CLIENT_KEY_PASSPHRASE, testPki, type TestPki } from '../servers/certs';
+import { type OAuth2TestServer, startOAuth2Server, TEST_CLIENT } from '../servers/oauth2Server';
+import { type RecordingServer, startRecordingServer } from '../servers/recordingServer';
+
+const TOKEN = 'tok_test_5ecret_Value_3141';
+let pki: TestPki;
+let api: RecordingServer;
+let mtls: RecordingServer;
+let plain: RecordingServer;
+let oauth: OAuth2TestServer;
+
+async function test(type: string, data: Record<string, unknown>): Promise<{ status: string; message: string }> {
+	const loader = await loadPackage();
+	const node = loader.nodeTypes.apiAuthHttpRequest.type as INodeType;
+	const context = { logger: { debug() {}, info() {}, warn() {}, error() {} }, helpers: {} } as unknown as ICredentialTestFunctions;
+	const fn = node.methods?.credentialTest?.apiAuthCredentialTest as (this: ICredentialTestFunctions, c: unknown) => Promise<{ status: string; message: string }>;
+	return await fn.call(context, { id: 'c', name: 'c', type, data });
+}
+
+beforeAll(async () => {
+	pki = await testPki();
+	api = await startRecordingServer({
+		tls: pki.server,
+		handler: (req) => {
+			if (req.path === '/forbidden') return { status: 403, body: {} };
+			if (req.path === '/slow') return { status: 200, delayMs: 20_000 };
+			return req.headers.authorization === `Bearer ${TOKEN}` || req.headers['x-api-key'] === TOKEN ? { status: 200, body: { me: 'ok' } } : { status: 401, body: {} };
+		},
+	});
+	mtls = await startRecordingServer({ tls: { ...pki.server, requestCert: true, ca: pki.clientCa.cert } });
+	plain = await startRecordingServer({});
+	oauth = await startOAuth2Server({ tls: pki.server });
+});
+afterAll(async () => {
+	await Promise.all([api.close(), mtls.close(), plain.close(), oauth.close()]);
+	distAgents.destroyAgents();
+});
+beforeEach(() => resetTokenState());
+
+const tls = (extra: Record<string, unknown> = {}) => ({ useCustomTls: true, tlsCa: pki.ca.cert, ...extra });
+const bearer = (extra: Record<string, unknown> = {}) => ({ token: TOKEN, testUrl: `${api.url}/me`, ...tls(), ...extra });
+
+describe('success', () => {
+	it.each<[string, string, () => Record<string, unknown>]>([
+		['bearer with a test URL', 'apiAuthBearerToken', () => bearer()],
+		['a relative test URL against the base URL', 'apiAuthBearerToken', () => bearer({ baseUrl: `${api.url}/`, testUrl: '/me' })],
+		['API key', 'apiAuthApiKey', () => ({ apiKey: TOKEN, parameterName: 'X-API-Key', testUrl: `${api.url}/me`, ...tls() })],
+		['mTLS with an encrypted key', 'apiAuthBearerToken', () => bearer({ testUrl: `${mtls.url}/me`, tlsCert: pki.client.cert, tlsKey: pki.clientKeyEncrypted, tlsPassphrase: CLIENT_KEY_PASSPHRASE })],
+	])('%s', async (_name, type, data) => {
+		const result = await test(type, data());
+		expect(result).toEqual({ status: 'OK', message: expect.stringMatching(/answered 200/) });
+	});
+
+	it('without a test URL, static credentials are checked for form and the user is told to add one', async () => {
+		const result = await test('apiAuthBasic', { user: 'alice', password: 'pw-5ecret-xx' });
+		expect(result.status).toBe('OK');
+		expect(result.message).toMatch(/Set a Test URL/);
+	});
+
+	it('OAuth2 without a test URL fetches a token and says so', async () => {
+		const result = await test('apiAuthOAuth2', { grantType: 'clientCredentials', accessTokenUrl: oauth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, ...tls() });
+		expect(result).toEqual({ status: 'OK', message: expect.stringMatching(/^Token obtained \(from the token endpoint\), valid for about 60 min/) });
+	});
+
+	it('OAuth2 with a test URL fetches a token and calls the API with it', async () => {
+		const result = await test('apiAuthOAuth2', { grantType: 'clientCredentials', accessTokenUrl: oauth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, testUrl: `${oauth.apiUrl}/me`, ...tls() });
+		expect(result.status).toBe('OK');
+		expect(oauth.apiRequests.at(-1)?.status).toBe(200);
+	});
+});
+
+describe('diagnosis', () => {
+	const cases: Array<[string, string, () => Record<string, unknown>, RegExp]> = [
+		['401: credential rejected, and for bearer "do not type Bearer"', 'apiAuthBearerToken', () => bearer({ token: 'wrong-token-5ecret' }), /rejected the credential \(401.*do not type "Bearer"/],
+		['403: authenticated but not allowed', 'apiAuthBearerToken', () => bearer({ testUrl: `${api.url}/forbidden` }), /not allowed.*403.*scope, role/],
+		['invalid_client', 'apiAuthOAuth2', () => ({ grantType: 'clientCredentials', accessTokenUrl: oauth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: 'wrong-5ecret', ...tls() }), /invalid_client.*Check the client ID and client secret, and the Client Authentication/],
+		['invalid_grant (password)', 'apiAuthOAuth2', () => ({ grantType: 'password', accessTokenUrl: oauth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, username: 'alice', password: 'wrong-5ecret', ...tls() }), /invalid_grant.*user name or password/],
+		['invalid_grant (refresh token)', 'apiAuthOAuth2', () => ({ grantType: 'authorizationCode', accessTokenUrl: oauth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, refreshToken: 'not-a-real-refresh-token', ...tls() }), /invalid_grant.*expired or was revoked.*Reconnect/],
+		['unknown CA: add the CA certificate', 'apiAuthBearerToken', () => ({ token: TOKEN, testUrl: `${api.url}/me` }), /not trusted.*Add the CA certificate/],
+		['a CA that did not sign the server certificate', 'apiAuthBearerToken', () => bearer({ tlsCa: pki.otherCa.cert }), /not trusted.*Add the CA certificate/],
+		['certificate and key do not match', 'apiAuthBearerToken', () => bearer({ tlsCert: pki.client.cert, tlsKey: pki.strangerClient.key }), /private key does not belong to the client certificate/],
+		['wrong passphrase', 'apiAuthBearerToken', () => bearer({ tlsCert: pki.client.cert, tlsKey: pki.clientKeyEncrypted, tlsPassphrase: 'wrong' }), /Private Key Passphrase: the passphrase does not decrypt/],
+		['a server that requires a client certificate', 'apiAuthBearerToken', () => bearer({ testUrl: `${mtls.url}/me` }), /requires a client certificate/],
+		['not a certificate', 'apiAuthBearerToken', () => bearer({ tlsCa: 'hello' }), /CA Certificate: this is not a PEM certificate/],
+		['connection refused: check the URL', 'apiAuthBearerToken', () => bearer({ testUrl: 'https://127.0.0.1:1/me' }), /refused the connection.*Check the URL/],
+		['plain HTTP where HTTPS is required', 'apiAuthBearerToken', () => bearer({ testUrl: 'http://api.example.test/me' }), /plain http.*Use https:\/\//],
+		['an https URL to a plain-http server', 'apiAuthBearerToken', () => bearer({ testUrl: `https://127.0.0.1:${plain.port}/me` }), /does not speak HTTPS/],
+		['an empty secret names the field', 'apiAuthApiKey', () => ({ apiKey: '', parameterName: 'X-API-Key' }), /^API Key: is empty/],
+	];
+	it.each(cases)('%s', async (_name, type, data, expected) => {
+		const input = data();
+		const result = await test(type, input);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(expected);
+		const secrets = [input.token, input.apiKey, input.clientSecret, input.password, input.tlsPassphrase].filter((s): s is string => typeof s === 'string' && s.length > 3);
+		expect(findLeaks(result, secrets)).toEqual([]);
+	});
+
+	it('timeout: check the URL or the service', async () => {
+		const result = await test('apiAuthBearerToken', bearer({ testUrl: `${api.url}/slow` }));
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/did not answer within/);
+	}, 30_000);
+});
