@@ -8,7 +8,7 @@ export const BEARER_FIELDS = { token: 'Token', prefix: 'Header Prefix' } as cons
 
 /** Trims the token and removes a pasted "Bearer " so it is not sent twice; refuses inner whitespace. */
 export function normaliseBearerToken(raw: string, field: string = BEARER_FIELDS.token): string {
-	const token = raw.trim().replace(/^bearer\s+/i, '').trim();
+	const token = raw.trim().replace(/^bearer(\s+|$)/i, '').trim();
 	if (!token) throw new ConfigError(field, 'is empty', 'Paste the token itself.');
 	if (/\s/.test(token)) {
 		throw new ConfigError(

@@ -13,10 +13,17 @@ import { removeHeader, setHeader } from '../transport/headers';
 import { authorizationValue } from './bearer';
 import type { AuthMethod, AuthTrace, RequestContext } from './types';
 
+/** The client's Basic credential as token requests carry it (form-encoded first, RFC 6749 §2.3.1), for redaction. */
+function clientBasicForms(id: string, secret: string): string[] {
+	const form = (text: string) => encodeURIComponent(text).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+	return [`${id}:${secret}`, `${form(id)}:${form(secret)}`].map((pair) => Buffer.from(pair).toString('base64')).concat(`${id}:${secret}`);
+}
+
 function createOAuth2(connect: boolean): AuthMethod['create'] {
 	return (reader, { connection, secrets, services, raw }) => {
 		const settings = readOAuth2Settings(reader, connect);
 		if (settings.grant === 'authorizationCode') settings.seed = readTokenSeed(reader, raw, connect);
+		if (settings.clientSecret) secrets.add(...clientBasicForms(settings.clientId, settings.clientSecret));
 		const { placement } = settings;
 		const policy = connection.policy;
 		const tokenUrlField = 'Access Token URL';

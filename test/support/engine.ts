@@ -126,9 +126,9 @@ export class TestCredentialsHelper implements ICredentialsHelper {
 
 export interface RunOptions {
 	/** Parameters of the node under test. */
-	parameters: IDataObject;
+	parameters: Record<string, unknown>;
 	/** The credential the node uses: its type and decrypted data. */
-	credential: { type: string; data: IDataObject };
+	credential: { type: string; data: Record<string, unknown> };
 	/** Input items (default: one empty item). */
 	items?: IDataObject[];
 	/** Node settings, e.g. { continueOnFail: true } or { onError: 'continueRegularOutput' }. */
@@ -210,4 +210,20 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 	const run = await new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: workflow.getNode('Items') ?? undefined });
 	const output = run.data.resultData.runData[NODE_NAME]?.[0]?.data?.main?.[0] ?? [];
 	return { run, output, error: run.data.resultData.error, helper };
+}
+
+/** Captures what n8n's logger receives (the node logs through it) until the returned function is called. */
+export function captureLogs(): { lines: string[]; stop(): void } {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Container } = require('@n8n/di') as typeof import('@n8n/di');
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Logger } = require('@n8n/backend-common') as typeof import('@n8n/backend-common');
+	const logger = Container.get(Logger);
+	const lines: string[] = [];
+	const spies = (['error', 'warn', 'info', 'debug'] as const).map((level) =>
+		jest.spyOn(logger, level).mockImplementation((message: string, meta?: unknown) => {
+			lines.push(`${level}: ${message} ${meta === undefined ? '' : JSON.stringify(meta)}`);
+		}),
+	);
+	return { lines, stop: () => spies.forEach((spy) => spy.mockRestore()) };
 }
