@@ -16,7 +16,7 @@ export function secretDescription(text: string): string {
 
 export const secretReferenceNotice: INodeProperties = {
 	displayName:
-		'Secret fields take the value itself, or a reference resolved on the n8n host at run time: <code>$env:NAME</code> reads an environment variable whose name starts with the prefix in N8N_API_AUTH_SECRET_ENV_PREFIX; <code>$file:NAME</code> reads a file inside N8N_API_AUTH_SECRETS_DIR. Both are off unless the n8n operator sets them.',
+		'Secret fields (and URLs, client ID, user name, certificates) take the value itself, or a reference resolved on the n8n host at run time: <code>$env:NAME</code> reads an environment variable whose name starts with the prefix in N8N_API_AUTH_SECRET_ENV_PREFIX; <code>$file:NAME</code> reads a file inside N8N_API_AUTH_SECRETS_DIR. Both are off unless the n8n operator sets them.',
 	name: 'secretReferenceNotice',
 	type: 'notice',
 	default: '',
@@ -30,7 +30,7 @@ export const connectionProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://api.example.com/v1',
 		description:
-			'Optional. When set, the node accepts relative URLs such as /orders and resolves them against this URL (its path is kept). Lets one workflow run against staging and production by switching the credential.',
+			'Optional. When set, the node accepts relative URLs such as /orders and resolves them against this URL (its path is kept). May be a reference ($env:NAME or $file:NAME), so one exported credential serves staging and production.',
 	},
 	{
 		displayName: 'Test URL',

@@ -14,7 +14,7 @@ export const basicAuth: AuthMethod = {
 	credentialType: 'apiAuthBasic',
 	label: 'basic',
 	create(reader, { secrets }) {
-		const user = (reader.secret('user', BASIC_FIELDS.user, { required: true, public: true }) as string).trim();
+		const user = reader.reference('user', BASIC_FIELDS.user, { required: true }) as string;
 		const password = reader.secret('password', BASIC_FIELDS.password) ?? '';
 		if (user.includes(':')) {
 			throw new ConfigError(BASIC_FIELDS.user, 'contains ":", which Basic auth cannot carry (RFC 7617)', 'Use a user name without a colon.');

@@ -34,9 +34,9 @@ export function parseHttpUrl(text: string, field: string, example = 'https://api
 }
 
 export function readConnection(reader: CredentialReader): ConnectionSettings {
-	const baseText = reader.string('baseUrl', BASE_URL_FIELD);
+	const baseText = reader.reference('baseUrl', BASE_URL_FIELD);
 	const baseUrl = baseText ? parseHttpUrl(baseText, BASE_URL_FIELD) : undefined;
-	const testUrl = reader.string('testUrl', TEST_URL_FIELD);
+	const testUrl = reader.reference('testUrl', TEST_URL_FIELD);
 	const policy: UrlPolicy = {
 		allowedDomains: parseAllowedDomains(reader.string('allowedDomains', ALLOWED_DOMAINS_FIELD), baseUrl),
 		allowPlainHttp: reader.boolean('allowPlainHttp'),
@@ -45,8 +45,8 @@ export function readConnection(reader: CredentialReader): ConnectionSettings {
 	const tls = parseTls(
 		custom
 			? {
-				ca: reader.secret('tlsCa', TLS_FIELDS.ca, { public: true }),
-				cert: reader.secret('tlsCert', TLS_FIELDS.cert, { public: true }),
+				ca: reader.reference('tlsCa', TLS_FIELDS.ca),
+				cert: reader.reference('tlsCert', TLS_FIELDS.cert),
 				key: reader.secret('tlsKey', TLS_FIELDS.key),
 				passphrase: reader.secret('tlsPassphrase', TLS_FIELDS.passphrase),
 				ignoreErrors: reader.boolean('tlsIgnoreErrors'),

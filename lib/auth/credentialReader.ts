@@ -63,16 +63,26 @@ export class CredentialReader {
 	}
 
 	/**
-	 * A field that may hold a $env:/$file: reference, resolved now. Its value is remembered for
-	 * redaction unless it is public (a certificate).
+	 * A field that may hold a $env:/$file: reference (resolved now), but is not secret: URLs, client
+	 * ID, user names, certificates. Lets one exported credential point at staging or production.
 	 */
-	secret(name: string, label: string, opts: { required?: boolean; fix?: string; public?: boolean } = {}): string | undefined {
+	reference(name: string, label: string, opts: { required?: boolean; fix?: string } = {}): string | undefined {
+		return this.resolve(name, label, opts)?.trim();
+	}
+
+	/** A secret field: a value or a $env:/$file: reference, resolved now and remembered for redaction. */
+	secret(name: string, label: string, opts: { required?: boolean; fix?: string } = {}): string | undefined {
+		const value = this.resolve(name, label, opts);
+		this.secrets.add(value);
+		return value;
+	}
+
+	private resolve(name: string, label: string, opts: { required?: boolean; fix?: string }): string | undefined {
 		const resolved: ResolvedSecret | undefined = resolveSecret(this.raw[name], label, this.env);
 		if (!resolved || resolved.value.trim() === '') {
 			if (opts.required) throw new ConfigError(label, 'is empty', opts.fix ?? `Fill in ${label} in the credential.`);
 			return undefined;
 		}
-		if (!opts.public) this.secrets.add(resolved.value);
 		this.origins[label] = resolved.origin;
 		return resolved.value;
 	}

@@ -143,9 +143,9 @@ export function readOAuth2Settings(reader: CredentialReader, connect: boolean): 
 	const grant = connect
 		? 'authorizationCode'
 		: reader.option('grantType', OAUTH2_FIELDS.grant, ['clientCredentials', 'password', 'authorizationCode'] as const, 'clientCredentials');
-	const tokenUrl = parseHttpUrl(reader.string('accessTokenUrl', OAUTH2_FIELDS.tokenUrl, { required: true }) as string, OAUTH2_FIELDS.tokenUrl, 'https://auth.example.com/oauth/token');
-	const authText = reader.string('authUrl', OAUTH2_FIELDS.authUrl);
-	const clientId = asciiSecret(reader.string('clientId', OAUTH2_FIELDS.clientId, { required: true }) as string, OAUTH2_FIELDS.clientId);
+	const tokenUrl = parseHttpUrl(reader.reference('accessTokenUrl', OAUTH2_FIELDS.tokenUrl, { required: true }) as string, OAUTH2_FIELDS.tokenUrl, 'https://auth.example.com/oauth/token');
+	const authText = reader.reference('authUrl', OAUTH2_FIELDS.authUrl);
+	const clientId = asciiSecret(reader.reference('clientId', OAUTH2_FIELDS.clientId, { required: true }) as string, OAUTH2_FIELDS.clientId);
 	const clientSecret = asciiSecret(reader.secret('clientSecret', OAUTH2_FIELDS.clientSecret) ?? '', OAUTH2_FIELDS.clientSecret);
 	const placementKind = reader.option('tokenPlacement', OAUTH2_FIELDS.placement, ['header', 'query'] as const, 'header');
 	const prefix = reader.string('headerPrefix', OAUTH2_FIELDS.prefix) ?? 'Bearer';
@@ -181,7 +181,7 @@ export function readOAuth2Settings(reader: CredentialReader, connect: boolean): 
 			: DEFAULT_MAPPING,
 	};
 	if (grant === 'password') {
-		settings.username = reader.string('username', OAUTH2_FIELDS.username, { required: true });
+		settings.username = reader.reference('username', OAUTH2_FIELDS.username, { required: true });
 		settings.password = reader.secret('password', OAUTH2_FIELDS.password, { required: true });
 	}
 	return settings;
