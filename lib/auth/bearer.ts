@@ -1,6 +1,5 @@
 /** Bearer token: `Authorization: <prefix> <token>`, sent in that header only. */
 import { ConfigError } from '../errors';
-import { assertHeaderValue } from '../security/headerSafety';
 import { removeHeader, setHeader } from '../transport/headers';
 import type { AuthMethod } from './types';
 
@@ -29,8 +28,7 @@ export const bearerAuth: AuthMethod = {
 	label: 'bearer',
 	create(reader, { secrets }) {
 		const token = normaliseBearerToken(reader.secret('token', BEARER_FIELDS.token, { required: true }) as string);
-		const prefix = (reader.string('headerPrefix', BEARER_FIELDS.prefix) ?? 'Bearer');
-		assertHeaderValue(prefix, BEARER_FIELDS.prefix);
+		const prefix = reader.prefix('headerPrefix', BEARER_FIELDS.prefix);
 		const header = authorizationValue(prefix, token);
 		secrets.add(token, header);
 		return {

@@ -4,6 +4,7 @@
  * secret's origin for the auth trace.
  */
 import { ConfigError } from '../errors';
+import { assertHeaderValue } from '../security/headerSafety';
 import type { SecretRegistry } from '../security/secretRegistry';
 import { type ResolvedSecret, type SecretOrigin, resolveSecret } from '../security/secretReferences';
 
@@ -31,6 +32,18 @@ export class CredentialReader {
 			return undefined;
 		}
 		return text;
+	}
+
+	/**
+	 * A header prefix: "Bearer" when the field is absent (credentials saved before it existed), none
+	 * when the user cleared it, which n8n stores as an empty string.
+	 */
+	prefix(name: string, label: string): string {
+		const value = this.raw[name];
+		if (value === undefined || value === null) return 'Bearer';
+		const prefix = String(value).trim();
+		assertHeaderValue(prefix, label);
+		return prefix;
 	}
 
 	boolean(name: string, fallback = false): boolean {

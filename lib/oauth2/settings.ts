@@ -3,7 +3,7 @@ import { parseHttpUrl } from '../auth/connection';
 import type { CredentialReader } from '../auth/credentialReader';
 import type { GrantLabel } from '../diagnosis';
 import { ConfigError } from '../errors';
-import { assertHeaderValue, assertNoLineBreaks } from '../security/headerSafety';
+import { assertNoLineBreaks } from '../security/headerSafety';
 import type { TokenFieldMapping } from './tokenResponse';
 
 export type TokenPlacement = { kind: 'header'; prefix: string } | { kind: 'query'; name: string };
@@ -148,8 +148,7 @@ export function readOAuth2Settings(reader: CredentialReader, connect: boolean): 
 	const clientId = asciiSecret(reader.reference('clientId', OAUTH2_FIELDS.clientId, { required: true }) as string, OAUTH2_FIELDS.clientId);
 	const clientSecret = asciiSecret(reader.secret('clientSecret', OAUTH2_FIELDS.clientSecret) ?? '', OAUTH2_FIELDS.clientSecret);
 	const placementKind = reader.option('tokenPlacement', OAUTH2_FIELDS.placement, ['header', 'query'] as const, 'header');
-	const prefix = reader.string('headerPrefix', OAUTH2_FIELDS.prefix) ?? 'Bearer';
-	assertHeaderValue(prefix, OAUTH2_FIELDS.prefix);
+	const prefix = reader.prefix('headerPrefix', OAUTH2_FIELDS.prefix);
 	const queryName = reader.string('tokenQueryParameter', OAUTH2_FIELDS.queryName) ?? 'access_token';
 	assertNoLineBreaks(queryName, OAUTH2_FIELDS.queryName, 'parameter name');
 
