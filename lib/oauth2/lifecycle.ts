@@ -52,6 +52,11 @@ export function decide(input: {
 	const { state, status, now, policy, rejectedToken, canGrant } = input;
 	const usable = isUsable(state, now, rejectedToken);
 	if (usable && isFresh(state, now, policy)) return { action: 'use', state };
+	// A token that cannot be renewed and whose expiry is only assumed (no expires_in, not a JWT):
+	// providers issue such long-lived tokens; it is used until the API rejects it.
+	if (state?.accessToken && state.accessToken !== rejectedToken && !state.refreshToken && !canGrant && (state.expirySource === 'default' || state.expirySource === 'unknown')) {
+		return { action: 'use', state };
+	}
 
 	if (status?.reconnect) {
 		// A token that still works is used to the end; nothing will renew it.
@@ -63,7 +68,7 @@ export function decide(input: {
 			? { action: 'use', state }
 			: {
 				action: 'reconnect',
-				message: 'The access token expired and there is no refresh token to renew it with',
+				message: 'The access token expired (or was rejected) and there is no refresh token to renew it with',
 				fix: 'Reconnect the credential (press Connect again, or paste a new refresh token).',
 			};
 	}

@@ -10,7 +10,8 @@ export type TokenPlacement = { kind: 'header'; prefix: string } | { kind: 'query
 
 /** Tokens the credential already holds: a pasted refresh token, or what n8n's Connect stored. */
 export interface TokenSeed {
-	refreshToken: string;
+	/** Absent for providers that issue long-lived tokens without one (e.g. GitHub OAuth apps). */
+	refreshToken?: string;
 	accessToken?: string;
 	/** Epoch ms, when known. */
 	expiresAt?: number;
@@ -119,24 +120,15 @@ function asciiSecret(value: string, field: string): string {
 /** Expiry of the tokens n8n's Connect stored: its own n8n_expires_at, else unknown. */
 function seedFromConnect(reader: CredentialReader, raw: Record<string, unknown>): TokenSeed {
 	const data = raw.oauthTokenData as Record<string, unknown> | undefined;
-	const refreshToken = typeof data?.refresh_token === 'string' ? data.refresh_token : undefined;
-	if (!data || typeof data !== 'object' || (!refreshToken && typeof data.access_token !== 'string')) {
+	const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+	const refreshToken = text(data?.refresh_token);
+	const accessToken = text(data?.access_token);
+	if (!refreshToken && !accessToken) {
 		throw new ConfigError(OAUTH2_FIELDS.connect, 'the credential is not connected yet', 'Open the credential and press Connect (or Reconnect).');
 	}
-	if (!refreshToken) {
-		throw new ConfigError(
-			OAUTH2_FIELDS.connect,
-			'the provider returned no refresh token, so the access token cannot be renewed',
-			'Ask for offline access (e.g. the scope offline_access, or access_type=offline in Auth URI Query Parameters) and press Reconnect.',
-		);
-	}
-	const expires = Number(data.n8n_expires_at);
-	reader.remember(refreshToken, typeof data.access_token === 'string' ? data.access_token : undefined);
-	return {
-		refreshToken,
-		accessToken: typeof data.access_token === 'string' ? data.access_token : undefined,
-		expiresAt: Number.isFinite(expires) && expires > 0 ? expires : undefined,
-	};
+	const expires = Number(data?.n8n_expires_at);
+	reader.remember(refreshToken, accessToken);
+	return { refreshToken, accessToken, expiresAt: Number.isFinite(expires) && expires > 0 ? expires : undefined };
 }
 
 export function readOAuth2Settings(reader: CredentialReader, connect: boolean): OAuth2Settings {

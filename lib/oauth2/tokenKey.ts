@@ -22,7 +22,7 @@ export function tokenKey(settings: OAuth2Settings): string {
 			extra: Object.entries(settings.extraParams).sort(),
 			user: settings.username ?? '',
 			password: settings.password ? sha256(settings.password) : '',
-			seed: settings.seed ? sha256(settings.seed.refreshToken) : '',
+			seed: settings.seed ? sha256(settings.seed.refreshToken ?? settings.seed.accessToken ?? '') : '',
 		}),
 	);
 }

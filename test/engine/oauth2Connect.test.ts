@@ -67,10 +67,15 @@ it('not connected yet: a clear error that says to press Connect', async () => {
 	expect(error?.description).toMatch(/press Connect/);
 });
 
-it('connected without a refresh token: says how to get one', async () => {
-	const { error } = await runWorkflow({ parameters: { ...get, url: `${server.apiUrl}/a` }, credential: connect({ access_token: 'abc' }) });
-	expect(error?.message).toMatch(/no refresh token/);
-	expect(error?.description).toMatch(/offline_access/);
+it('connected without a refresh token (a long-lived token, e.g. GitHub OAuth apps): used until the API rejects it, then "reconnect"', async () => {
+	const { accessToken } = await server.issueGrant();
+	const ok = await runWorkflow({ parameters: { ...get, url: `${server.apiUrl}/a` }, credential: connect({ access_token: accessToken }) });
+	expect(ok.error).toBeUndefined();
+	server.expireAccessTokens();
+	const rejected = await runWorkflow({ parameters: { ...get, url: `${server.apiUrl}/a` }, credential: connect({ access_token: accessToken }) });
+	expect(rejected.error?.message).toMatch(/no refresh token to renew it with/);
+	expect(rejected.error?.description).toMatch(/Reconnect the credential/);
+	expect(server.tokenRequests).toHaveLength(0);
 });
 
 it('pressing Connect again (a new refresh token) starts from the new tokens', async () => {

@@ -31,6 +31,8 @@ describe('decide', () => {
 		['no refresh token: renew with the grant', { ...base, state: hour(0, { refreshToken: undefined }), now: 3_600_001 }, 'renew:grant'],
 		['the API rejected this token: renew although fresh', { ...base, state: hour(0), now: 1_000, rejectedToken: 'A' }, 'renew:refresh'],
 		['authorization code without refresh token: reconnect', { ...base, canGrant: false, state: hour(0, { refreshToken: undefined }), now: 3_600_001 }, 'reconnect'],
+		['no refresh token, expiry only assumed: used until the API rejects it', { ...base, canGrant: false, state: hour(0, { refreshToken: undefined, expirySource: 'default' }), now: 7_200_000 }, 'use'],
+		['no refresh token, assumed expiry, rejected by the API: reconnect', { ...base, canGrant: false, state: hour(0, { refreshToken: undefined, expirySource: 'default' }), now: 1_000, rejectedToken: 'A' }, 'reconnect'],
 		['revoked grant, token expired: reconnect, no token call', { ...base, status: { reconnect: { at: 0, message: 'm', fix: 'f' } }, state: hour(0), now: 3_600_001 }, 'reconnect'],
 		['revoked grant, token still valid: use it to the end', { ...base, status: { reconnect: { at: 0, message: 'm', fix: 'f' } }, state: hour(0), now: 3_550_000 }, 'use'],
 		['back-off, token expired: wait', { ...base, status: { backoff: { until: 3_700_000, failures: 1, message: 'm', fix: 'f', transient: true } }, state: hour(0), now: 3_600_001 }, 'backoff'],
