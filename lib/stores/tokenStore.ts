@@ -46,4 +46,6 @@ export interface TokenStore {
 	tryLock(key: string, leaseMs: number): Promise<LockHandle | undefined>;
 	/** Drops every record of `key` (token state and status). */
 	delete(key: string): Promise<void>;
+	/** Closes connections the store holds open (Redis), so that a process can end. */
+	close?(): Promise<void>;
 }

@@ -1,0 +1,115 @@
+/**
+ * The queue-mode store: Redis shared by every worker, with this host's encrypted file store
+ * beside it so that workflows keep running while Redis is away.
+ *
+ *   state   written to both; read from both, the newer wins (by when it was obtained). A newer
+ *           copy in Redis refreshes the host's copy, and a newer host copy (written during an
+ *           outage, or lost by a Redis restarted without persistence) is put back into Redis.
+ *   status  written to both, read from Redis while it answers.
+ *   lock    the host's lock first (it orders the processes of this host, also across an
+ *           outage), then the Redis lock (it orders the hosts).
+ *
+ * When Redis fails, work goes on with the host's store alone: the outage is logged once when
+ * it starts and once when it ends, not per item. During it, refreshes are coordinated between
+ * the processes that share the n8n folder, not between hosts.
+ */
+import type { Logger } from '../services';
+import type { RedisTokenStore } from './redisStore';
+import type { LockHandle, TokenState, TokenStatus, TokenStore } from './tokenStore';
+
+type Attempt<T> = { ok: true; value: T } | { ok: false };
+
+export class FallbackTokenStore implements TokenStore {
+	readonly kind = 'redis' as const;
+	private outage = false;
+
+	constructor(
+		private readonly redis: RedisTokenStore,
+		private readonly local: TokenStore,
+		private readonly logger: Logger,
+	) {}
+
+	/** Whether the last Redis command failed (tests and diagnostics). */
+	get inOutage(): boolean {
+		return this.outage;
+	}
+
+	private async attempt<T>(run: () => Promise<T>): Promise<Attempt<T>> {
+		try {
+			const value = await run();
+			if (this.outage) {
+				this.outage = false;
+				this.logger.info(`API Auth: Redis at ${this.redis.label} answers again; OAuth2 tokens are shared by all workers again`);
+			}
+			return { ok: true, value };
+		} catch (error) {
+			if (!this.outage) {
+				this.outage = true;
+				this.logger.warn(
+					`API Auth: ${(error as Error).message}. OAuth2 tokens are kept in this host's encrypted token files until it answers again; meanwhile token renewals are coordinated only between the n8n processes of this host.`,
+				);
+			}
+			return { ok: false };
+		}
+	}
+
+	async getState(key: string): Promise<TokenState | undefined> {
+		const [remote, local] = await Promise.all([this.attempt(() => this.redis.getState(key)), this.local.getState(key)]);
+		if (!remote.ok) return local;
+		const shared = remote.value;
+		if (local && (!shared || local.obtainedAt > shared.obtainedAt)) {
+			await this.attempt(() => this.redis.setState(key, local));
+			return local;
+		}
+		if (shared && (!local || shared.obtainedAt > local.obtainedAt)) await this.local.setState(key, shared);
+		return shared;
+	}
+
+	async setState(key: string, state: TokenState): Promise<void> {
+		await this.local.setState(key, state);
+		await this.attempt(() => this.redis.setState(key, state));
+	}
+
+	async getStatus(key: string): Promise<TokenStatus | undefined> {
+		const remote = await this.attempt(() => this.redis.getStatus(key));
+		return remote.ok ? remote.value : await this.local.getStatus(key);
+	}
+
+	async setStatus(key: string, status: TokenStatus | undefined): Promise<void> {
+		await this.local.setStatus(key, status);
+		await this.attempt(() => this.redis.setStatus(key, status));
+	}
+
+	async delete(key: string): Promise<void> {
+		await this.local.delete(key);
+		await this.attempt(() => this.redis.delete(key));
+	}
+
+	async tryLock(key: string, leaseMs: number): Promise<LockHandle | undefined> {
+		const local = await this.local.tryLock(key, leaseMs);
+		if (!local) return undefined;
+		const remote = await this.attempt(() => this.redis.tryLock(key, leaseMs));
+		if (remote.ok && !remote.value) {
+			await local.release();
+			return undefined;
+		}
+		const shared = remote.ok ? remote.value : undefined;
+		return {
+			renew: async () => {
+				const held = await local.renew();
+				if (!shared) return held;
+				const renewed = await this.attempt(() => shared.renew());
+				// Redis being away does not take the lock from its holder; another holder there does.
+				return held && (!renewed.ok || renewed.value);
+			},
+			release: async () => {
+				if (shared) await this.attempt(() => shared.release());
+				await local.release();
+			},
+		};
+	}
+
+	async close(): Promise<void> {
+		await this.redis.close();
+	}
+}
