@@ -17,11 +17,16 @@ import type { Logger } from '../services';
 import type { RedisTokenStore } from './redisStore';
 import type { LockHandle, TokenState, TokenStatus, TokenStore } from './tokenStore';
 
+/** Lease of the host lock while copying a state from Redis: a file write, well under a second. */
+const COPY_LEASE_MS = 5_000;
+
 type Attempt<T> = { ok: true; value: T } | { ok: false };
 
 export class FallbackTokenStore implements TokenStore {
 	readonly kind = 'redis' as const;
 	private outage = false;
+	/** How many times `outage` changed. */
+	private changes = 0;
 
 	constructor(
 		private readonly redis: RedisTokenStore,
@@ -35,15 +40,20 @@ export class FallbackTokenStore implements TokenStore {
 	}
 
 	private async attempt<T>(run: () => Promise<T>): Promise<Attempt<T>> {
+		// Only a command that started after the last change of state may change it again: one
+		// that was already under way when Redis went away (or came back) says nothing new.
+		const started = this.changes;
 		try {
 			const value = await run();
-			if (this.outage) {
+			if (this.outage && started === this.changes) {
+				this.changes++;
 				this.outage = false;
 				this.logger.info(`API Auth: Redis at ${this.redis.label} answers again; OAuth2 tokens are shared by all workers again`);
 			}
 			return { ok: true, value };
 		} catch (error) {
-			if (!this.outage) {
+			if (!this.outage && started === this.changes) {
+				this.changes++;
 				this.outage = true;
 				this.logger.warn(
 					`API Auth: ${(error as Error).message}. OAuth2 tokens are kept in this host's encrypted token files until it answers again; meanwhile token renewals are coordinated only between the n8n processes of this host.`,
@@ -61,8 +71,24 @@ export class FallbackTokenStore implements TokenStore {
 			await this.attempt(() => this.redis.setState(key, local));
 			return local;
 		}
-		if (shared && (!local || shared.obtainedAt > local.obtainedAt)) await this.local.setState(key, shared);
+		if (shared && (!local || shared.obtainedAt > local.obtainedAt)) await this.copyToHost(key, shared);
 		return shared;
+	}
+
+	/**
+	 * Keeps the host's copy current for the next outage. Under the host lock, so that it never
+	 * replaces a newer state written meanwhile; skipped while the lock is taken, as its holder
+	 * is about to write the newest state itself.
+	 */
+	private async copyToHost(key: string, state: TokenState): Promise<void> {
+		const lock = await this.local.tryLock(key, COPY_LEASE_MS);
+		if (!lock) return;
+		try {
+			const current = await this.local.getState(key);
+			if (!current || current.obtainedAt < state.obtainedAt) await this.local.setState(key, state);
+		} finally {
+			await lock.release();
+		}
 	}
 
 	async setState(key: string, state: TokenState): Promise<void> {

@@ -48,7 +48,9 @@ function connect(target: RedisTarget): Redis {
 		...target.options,
 		connectionName: 'n8n-api-auth',
 		enableOfflineQueue: false,
-		maxRetriesPerRequest: 1,
+		// A command cut off by a lost connection fails rather than being sent again after the
+		// reconnection, when a write could replace newer state.
+		maxRetriesPerRequest: 0,
 		connectTimeout: COMMAND_TIMEOUT_MS,
 		commandTimeout: COMMAND_TIMEOUT_MS,
 		// ioredis waits this long for a dead connection to close on disconnect; keep shutdown quick.
