@@ -216,6 +216,8 @@ export class TokenManager {
 		const { clock, store } = this.deps;
 		const transport = (): TokenTransport => ({ agent: this.deps.agent, timeoutMs: Math.max(TOKEN_REQUEST_TIMEOUT_MS, deadline - clock.now()) });
 		const now = (): number => clock.now();
+		/** Whether this call wrote a status record that a success must clear. */
+		let marked = false;
 		const finish = async (payload: TokenPayload, source: 'refreshed' | 'fetched', previousRefreshToken?: string): Promise<Obtained> => {
 			const next = parseTokenResponse(payload, {
 				mapping: this.settings.mapping,
@@ -224,11 +226,16 @@ export class TokenManager {
 				previousRefreshToken,
 			});
 			await store.setState(this.key, next);
-			if (status) await store.setStatus(this.key, undefined);
+			if (status || marked) await store.setStatus(this.key, undefined);
 			return this.remember(next, source);
 		};
 		try {
 			if (via === 'refresh' && state?.refreshToken) {
+				// Marks the refresh as under way: should this process die before the answer, the next
+				// lock holder learns why the refresh token may have been used already.
+				const interrupted = status?.refreshing;
+				await store.setStatus(this.key, { ...status, refreshing: { at: clock.now() } });
+				marked = true;
 				try {
 					return await finish(await requestRefresh(this.settings, state.refreshToken, transport(), now), 'refreshed', state.refreshToken);
 				} catch (error) {
@@ -238,7 +245,7 @@ export class TokenManager {
 						return await finish(await requestGrant(this.settings, transport(), now), 'fetched');
 					}
 					if (error.outcomeUnknown) return await this.afterUnknownOutcome(error, state, transport, now, finish);
-					throw error;
+					throw error.grantRevoked && interrupted ? this.afterInterrupted(error, interrupted.at) : error;
 				}
 			}
 			return await finish(await requestGrant(this.settings, transport(), now), 'fetched');
@@ -271,6 +278,15 @@ export class TokenManager {
 			fix: 'Retry later: the next attempt uses the same refresh token. If the provider rotated it meanwhile, reconnect the credential. Providers that allow repeating a refresh can turn on Retry Refresh After Unknown Outcome.',
 			outcomeUnknown: true,
 		});
+	}
+
+	/** The refresh token was refused after a refresh by a process that died: say what happened. */
+	private afterInterrupted(error: TokenRequestError, since: number): TokenRequestError {
+		const ago = Math.max(0, Math.round((this.deps.clock.now() - since) / 1000));
+		return new TokenRequestError(
+			`${error.message}. A refresh sent ${ago} s earlier by another n8n process never finished (the process stopped while waiting for the token endpoint); the provider had most likely already replaced the refresh token`,
+			{ endpoint: error.endpoint, status: error.status, oauthError: error.oauthError, oauthErrorDescription: error.oauthErrorDescription, fix: error.fix, grantRevoked: true },
+		);
 	}
 
 	private asTokenError(error: unknown): TokenRequestError {
