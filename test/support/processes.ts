@@ -68,7 +68,7 @@ export function queueEnvironment(options: QueueEnvironmentOptions): NodeJS.Proce
 	const userFolder = mkdtempSync(join(tmpdir(), 'n8n-api-auth-test-workers-'));
 	const encryptionKey = randomBytes(24).toString('base64');
 	mkdirSync(join(userFolder, '.n8n'), { recursive: true });
-	writeFileSync(join(userFolder, '.n8n', 'config'), JSON.stringify({ encryptionKey }));
+	writeFileSync(join(userFolder, '.n8n', 'config'), JSON.stringify({ encryptionKey }), { mode: 0o600 });
 	return {
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: encryptionKey,
