@@ -106,7 +106,8 @@ export class TokenManager {
 		const started = this.deps.clock.now();
 		let timer: NodeJS.Timeout | undefined;
 		const late = new Promise<never>((_, reject) => {
-			timer = setTimeout(() => reject(this.inProgressError(this.deps.clock.now() - started, 'here')), Math.max(0, deadline - started));
+			// At least a second, as a token request had before: a renewal after a slow API answer gets a chance.
+			timer = setTimeout(() => reject(this.inProgressError(this.deps.clock.now() - started, 'here')), Math.max(1_000, deadline - started));
 		});
 		try {
 			return await Promise.race([flight, late]);
