@@ -19,6 +19,11 @@ import type { LockHandle, TokenState, TokenStatus, TokenStore } from './tokenSto
 
 /** Lease of the host lock while copying a state from Redis: a file write, well under a second. */
 const COPY_LEASE_MS = 5_000;
+/**
+ * During an outage, Redis is tried again at most this often: a Redis that does not answer at all
+ * (a network partition) makes each try wait for the command timeout.
+ */
+const OUTAGE_RETRY_MS = 1_000;
 
 type Attempt<T> = { ok: true; value: T } | { ok: false };
 
@@ -27,6 +32,7 @@ export class FallbackTokenStore implements TokenStore {
 	private outage = false;
 	/** How many times `outage` changed. */
 	private changes = 0;
+	private lastFailureAt = 0;
 
 	constructor(
 		private readonly redis: RedisTokenStore,
@@ -43,6 +49,7 @@ export class FallbackTokenStore implements TokenStore {
 		// Only a command that started after the last change of state may change it again: one
 		// that was already under way when Redis went away (or came back) says nothing new.
 		const started = this.changes;
+		if (this.outage && Date.now() - this.lastFailureAt < OUTAGE_RETRY_MS) return { ok: false };
 		try {
 			const value = await run();
 			if (this.outage && started === this.changes) {
@@ -52,6 +59,7 @@ export class FallbackTokenStore implements TokenStore {
 			}
 			return { ok: true, value };
 		} catch (error) {
+			this.lastFailureAt = Date.now();
 			if (!this.outage && started === this.changes) {
 				this.changes++;
 				this.outage = true;

@@ -180,6 +180,35 @@ describe('fallback to the host files', () => {
 		expect(logger.lines.filter((l) => l.level === 'info').map((l) => l.message)).toEqual([expect.stringContaining('answers again')]);
 	});
 
+	it('a Redis that stops answering (partition): each operation waits for the command timeout at most once a second, then it recovers', async () => {
+		const { store, logger } = fallbackStore();
+		await store.setState(KEY, state('before'));
+		redis.pause();
+		try {
+			const started = Date.now();
+			const reads: number[] = [];
+			for (let i = 0; i < 30; i++) {
+				const at = Date.now();
+				expect((await store.getState(KEY))?.accessToken).toBe('before');
+				reads.push(Date.now() - at);
+				await sleep(50);
+			}
+			// The first read waited for the 2-s command timeout; then Redis was skipped, and tried once more a second later.
+			expect(reads.filter((ms) => ms >= 1_500).length).toBeLessThanOrEqual(3);
+			expect(Date.now() - started).toBeLessThan(10_000);
+			expect(store.inOutage).toBe(true);
+		} finally {
+			redis.resume();
+		}
+		const deadline = Date.now() + 6_000;
+		while (Date.now() < deadline && store.inOutage) {
+			await store.getState(KEY);
+			await sleep(100);
+		}
+		expect(store.inOutage).toBe(false);
+		expect(logger.lines.filter((l) => l.level === 'warn')).toHaveLength(1);
+	});
+
 	it('a newer token in Redis (another host renewed it) wins and refreshes the host copy', async () => {
 		const { store, local } = fallbackStore();
 		await store.setState(KEY, state('old', Date.now() - 5_000));

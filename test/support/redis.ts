@@ -17,6 +17,9 @@ export interface RedisServer {
 	client(): Redis;
 	stop(): Promise<void>;
 	start(): Promise<void>;
+	/** Freezes the server (SIGSTOP): connections stay open, nothing answers, as in a network partition. */
+	pause(): void;
+	resume(): void;
 	readonly running: boolean;
 }
 
@@ -85,6 +88,8 @@ export async function startRedis(): Promise<RedisServer> {
 			return client;
 		},
 		start,
+		pause: () => void child?.kill('SIGSTOP'),
+		resume: () => void child?.kill('SIGCONT'),
 		stop: async () => {
 			for (const client of clients.splice(0)) client.disconnect();
 			await stop();
