@@ -7,10 +7,10 @@ import type { IDataObject } from 'n8n-workflow';
 import { TEST_CLIENT } from '../servers/oauth2Server';
 import type { WorkerProcess, WorkerRunOptions, WorkerRunResult } from '../support/processes';
 
-export function rotatingCredential(tokenUrl: string, refreshToken: string): WorkerRunOptions['credential'] {
+export function rotatingCredential(tokenUrl: string, refreshToken: string, extra: IDataObject = {}): WorkerRunOptions['credential'] {
 	return {
 		type: 'apiAuthOAuth2',
-		data: { grantType: 'authorizationCode', accessTokenUrl: tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, refreshToken },
+		data: { grantType: 'authorizationCode', accessTokenUrl: tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, refreshToken, ...extra },
 	};
 }
 

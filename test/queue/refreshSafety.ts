@@ -33,7 +33,10 @@ export function refreshSafetySuite(store: 'file' | 'redis'): void {
 	const report = (text: string) => console.info(`[${store} store] ${text}`);
 
 	/** The environment of a new n8n installation with this store (a restarted worker reuses its own). */
-	const environment = (clockRate?: number) => queueEnvironment({ store, redisUrl: redis?.url, leaseMs: LEASE_MS, pollMs: 100, clockRate });
+	const environment = (clockRate = 1) =>
+		// Lease and poll are clock time: the same in real time whatever the rate, so that a holder
+		// slowed down by a busy machine keeps its lease.
+		queueEnvironment({ store, redisUrl: redis?.url, leaseMs: LEASE_MS * clockRate, pollMs: 100 * clockRate, clockRate });
 
 	beforeAll(async () => {
 		server = await startOAuth2Server();

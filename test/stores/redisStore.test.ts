@@ -117,11 +117,11 @@ describe('lock', () => {
 
 	it('renewing extends the lease', async () => {
 		const [a, b] = [redisStore(), redisStore()];
-		const held = await a.tryLock(KEY, 400);
-		await sleep(250);
+		const held = await a.tryLock(KEY, 1_000);
+		await sleep(600);
 		expect(await held?.renew()).toBe(true);
-		await sleep(250);
-		expect(await b.tryLock(KEY, 400)).toBeUndefined();
+		await sleep(600);
+		expect(await b.tryLock(KEY, 1_000)).toBeUndefined();
 	});
 });
 

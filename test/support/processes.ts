@@ -77,7 +77,7 @@ export function queueEnvironment(options: QueueEnvironmentOptions): NodeJS.Proce
 		...(options.redisUrl ? { N8N_API_AUTH_REDIS_URL: options.redisUrl } : {}),
 		...(options.leaseMs ? { N8N_API_AUTH_LOCK_LEASE_MS: String(options.leaseMs) } : {}),
 		...(options.pollMs ? { N8N_API_AUTH_LOCK_POLL_MS: String(options.pollMs) } : {}),
-		...(options.clockRate ? { TEST_CLOCK_RATE: String(options.clockRate), TEST_CLOCK_EPOCH: String(Date.now()) } : {}),
+		...(options.clockRate && options.clockRate !== 1 ? { TEST_CLOCK_RATE: String(options.clockRate), TEST_CLOCK_EPOCH: String(Date.now()) } : {}),
 	};
 }
 
