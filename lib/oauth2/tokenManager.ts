@@ -43,6 +43,13 @@ export interface TokenManagerDeps {
 	onToken(state: TokenState): void;
 }
 
+/**
+ * How long a token request may take. Not the item's timeout: a refresh abandoned while the
+ * provider processes it may have used the refresh token, and its answer would be lost. Items stop
+ * waiting at their own timeout; the request goes on, holding the lock, and stores what it gets.
+ */
+const TOKEN_REQUEST_TIMEOUT_MS = 120_000;
+
 /** Newest token state per key in this process, and the attempt in flight per key. */
 const cache = new Map<string, TokenState>();
 const flights = new Map<string, Promise<Obtained>>();
@@ -53,6 +60,10 @@ export function clearTokenCache(): void {
 }
 
 class Again {}
+/** A token request failed in a way items may wait out: the back-off is recorded in the store. */
+class RetryLater {
+	constructor(readonly error: TokenRequestError) {}
+}
 
 export class TokenManager {
 	private readonly policy: RefreshPolicy;
@@ -76,9 +87,11 @@ export class TokenManager {
 			let flight = flights.get(this.key);
 			if (!flight) {
 				flight = this.obtain(options).finally(() => flights.delete(this.key));
+				// It may outlive every caller (see waitFor): its failure is recorded, not lost.
+				flight.catch(() => undefined);
 				flights.set(this.key, flight);
 			}
-			const result = await flight;
+			const result = await this.waitFor(flight, options.deadline);
 			// A flight that started before this caller's token was rejected may bring that same token back.
 			if (isUsable(result.state, this.deps.clock.now(), options.rejected)) return result;
 		}
@@ -86,6 +99,21 @@ export class TokenManager {
 			endpoint: displayUrl(this.settings.tokenUrl),
 			fix: 'Check Token Expired Status Codes, and the scope and audience the API requires.',
 		});
+	}
+
+	/** Waits for the attempt in flight until this caller's deadline; the attempt itself goes on. */
+	private async waitFor(flight: Promise<Obtained>, deadline: number): Promise<Obtained> {
+		const started = this.deps.clock.now();
+		let timer: NodeJS.Timeout | undefined;
+		const late = new Promise<never>((_, reject) => {
+			// At least a second, as a token request had before: a renewal after a slow API answer gets a chance.
+			timer = setTimeout(() => reject(this.inProgressError(this.deps.clock.now() - started, 'here')), Math.max(1_000, deadline - started));
+		});
+		try {
+			return await Promise.race([flight, late]);
+		} finally {
+			clearTimeout(timer);
+		}
 	}
 
 	/** The stored state, or the one the credential itself holds (pasted or Connect tokens). */
@@ -135,8 +163,9 @@ export class TokenManager {
 						return await this.renewHolding(lock, options);
 					} catch (error) {
 						if (error instanceof Again) continue;
+						const cause = error instanceof RetryLater ? error.error : (error as Error);
 						// The current token still works: a failed early renewal costs nothing yet.
-						this.deps.logger.warn(`API Auth: renewing the token before expiry failed; the current token is used until it expires. ${(error as Error).message}`);
+						this.deps.logger.warn(`API Auth: renewing the token before expiry failed; the current token is used until it expires. ${cause.message}`);
 						return this.remember(decision.state, fromCredential ? 'credential' : 'store');
 					} finally {
 						await lock.release();
@@ -145,14 +174,16 @@ export class TokenManager {
 				case 'renew': {
 					const lock = await store.tryLock(this.key, this.deps.leaseMs);
 					if (!lock) {
-						if (clock.now() + this.deps.pollMs >= options.deadline) throw this.inProgressError(clock.now() - started);
+						if (clock.now() + this.deps.pollMs >= options.deadline) throw this.inProgressError(clock.now() - started, 'elsewhere');
 						await clock.sleep(this.deps.pollMs);
 						continue;
 					}
 					try {
 						return await this.renewHolding(lock, options);
 					} catch (error) {
-						if (error instanceof Again) continue;
+						// After a failure worth waiting out, these items wait for the next attempt as
+						// the other processes' items do, not fail at once.
+						if (error instanceof Again || error instanceof RetryLater) continue;
 						throw error;
 					} finally {
 						await lock.release();
@@ -184,8 +215,10 @@ export class TokenManager {
 
 	private async callEndpoint(via: 'refresh' | 'grant', state: TokenState | undefined, status: TokenStatus | undefined, deadline: number): Promise<Obtained> {
 		const { clock, store } = this.deps;
-		const transport = (): TokenTransport => ({ agent: this.deps.agent, timeoutMs: Math.max(1_000, deadline - clock.now()) });
+		const transport = (): TokenTransport => ({ agent: this.deps.agent, timeoutMs: Math.max(TOKEN_REQUEST_TIMEOUT_MS, deadline - clock.now()) });
 		const now = (): number => clock.now();
+		/** Whether this call wrote a status record that a success must clear. */
+		let marked = false;
 		const finish = async (payload: TokenPayload, source: 'refreshed' | 'fetched', previousRefreshToken?: string): Promise<Obtained> => {
 			const next = parseTokenResponse(payload, {
 				mapping: this.settings.mapping,
@@ -194,11 +227,16 @@ export class TokenManager {
 				previousRefreshToken,
 			});
 			await store.setState(this.key, next);
-			if (status) await store.setStatus(this.key, undefined);
+			if (status || marked) await store.setStatus(this.key, undefined);
 			return this.remember(next, source);
 		};
 		try {
 			if (via === 'refresh' && state?.refreshToken) {
+				// Marks the refresh as under way: should this process die before the answer, the next
+				// lock holder learns why the refresh token may have been used already.
+				const interrupted = status?.refreshing;
+				await store.setStatus(this.key, { ...status, refreshing: { at: clock.now() } });
+				marked = true;
 				try {
 					return await finish(await requestRefresh(this.settings, state.refreshToken, transport(), now), 'refreshed', state.refreshToken);
 				} catch (error) {
@@ -208,12 +246,13 @@ export class TokenManager {
 						return await finish(await requestGrant(this.settings, transport(), now), 'fetched');
 					}
 					if (error.outcomeUnknown) return await this.afterUnknownOutcome(error, state, transport, now, finish);
-					throw error;
+					throw error.grantRevoked && interrupted ? this.afterInterrupted(error, interrupted.at) : error;
 				}
 			}
 			return await finish(await requestGrant(this.settings, transport(), now), 'fetched');
 		} catch (error) {
-			throw await this.recordFailure(this.asTokenError(error), status);
+			const failure = this.asTokenError(error);
+			throw (await this.recordFailure(failure, status, via)) ? new RetryLater(failure) : failure;
 		}
 	}
 
@@ -242,6 +281,15 @@ export class TokenManager {
 		});
 	}
 
+	/** The refresh token was refused after a refresh by a process that died: say what happened. */
+	private afterInterrupted(error: TokenRequestError, since: number): TokenRequestError {
+		const ago = Math.max(0, Math.round((this.deps.clock.now() - since) / 1000));
+		return new TokenRequestError(
+			`${error.message}. A refresh sent ${ago} s earlier by another n8n process never finished (the process stopped while waiting for the token endpoint); the provider had most likely already replaced the refresh token`,
+			{ endpoint: error.endpoint, status: error.status, oauthError: error.oauthError, oauthErrorDescription: error.oauthErrorDescription, fix: error.fix, grantRevoked: true },
+		);
+	}
+
 	private asTokenError(error: unknown): TokenRequestError {
 		if (error instanceof TokenRequestError) return error;
 		const endpoint = displayUrl(this.settings.tokenUrl);
@@ -254,23 +302,31 @@ export class TokenManager {
 		return new TokenRequestError(`Token request to ${endpoint} failed: ${(error as Error).message}`, { endpoint, fix: 'Check the OAuth2 settings of the credential.' });
 	}
 
-	/** Writes the failure into the status record (never the token state) and returns the error to throw. */
-	private async recordFailure(error: TokenRequestError, status: TokenStatus | undefined): Promise<TokenRequestError> {
+	/**
+	 * Writes the failure into the status record (never the token state). True when it was recorded
+	 * as a back-off that waiting items may wait out.
+	 */
+	private async recordFailure(error: TokenRequestError, status: TokenStatus | undefined, via: 'refresh' | 'grant'): Promise<boolean> {
 		const { store, clock } = this.deps;
 		try {
 			if (error.grantRevoked) {
 				await store.setStatus(this.key, { reconnect: { at: clock.now(), message: error.message, fix: error.fix } });
-			} else {
-				const failures = (status?.backoff?.failures ?? 0) + 1;
-				const transient = error.outcomeUnknown || error.status === undefined || error.status === 429 || error.status >= 500;
-				await store.setStatus(this.key, {
-					backoff: { until: backoffUntil(clock.now(), failures, error.retryAfterSeconds), failures, message: error.message, fix: error.fix, transient },
-				});
+				return false;
 			}
+			const failures = (status?.backoff?.failures ?? 0) + 1;
+			// Items may wait out the back-off and try again, except after a refresh whose answer was
+			// lost: it may have used the refresh token, so the items at hand fail with that, and only
+			// a later attempt, after the back-off, sends the refresh again.
+			const lostRefresh = error.outcomeUnknown && via === 'refresh';
+			const transient = !lostRefresh && (error.outcomeUnknown || error.status === undefined || error.status === 429 || error.status >= 500);
+			await store.setStatus(this.key, {
+				backoff: { until: backoffUntil(clock.now(), failures, error.retryAfterSeconds), failures, message: error.message, fix: error.fix, transient },
+			});
+			return transient;
 		} catch (storeError) {
 			this.deps.logger.warn(`API Auth: could not record the token failure: ${(storeError as Error).message}`);
+			return false;
 		}
-		return error;
 	}
 
 	private remember(state: TokenState, source: TokenSource): Obtained {
@@ -289,8 +345,8 @@ export class TokenManager {
 		return new TokenRequestError(`${decision.message} (no new token request for ${seconds} s)`, { endpoint: displayUrl(this.settings.tokenUrl), fix: decision.fix });
 	}
 
-	private inProgressError(waitedMs: number): TokenRequestError {
-		return new TokenRequestError(`Token refresh still in progress in another process after ${Math.round(waitedMs / 1000)} s`, {
+	private inProgressError(waitedMs: number, where: 'here' | 'elsewhere'): TokenRequestError {
+		return new TokenRequestError(`Token refresh still in progress${where === 'elsewhere' ? ' in another process' : ''} after ${Math.round(waitedMs / 1000)} s`, {
 			endpoint: displayUrl(this.settings.tokenUrl),
 			fix: 'The token endpoint is slow. Raise the node\'s Timeout option, or run the workflow again: it will use the token once it arrives.',
 		});

@@ -5,7 +5,8 @@
  *   <n8n folder>/api-auth/tokens/<key>.lock     cross-process lock: owner and lease expiry
  * Every write goes to a temporary file that is renamed over the target, so a reader (or a
  * process killed mid-write) sees the old record or the new one, never half of one. Locks are
- * created with link() (atomic, fails if one exists) and broken only after their lease ran out.
+ * created with link() (atomic, fails if one exists) and broken only after their lease ran out,
+ * by one process at a time.
  */
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -134,22 +135,32 @@ export class FileTokenStore implements TokenStore {
 		}
 	}
 
-	/** Removes a lock whose lease ran out; only one of several processes doing so at once succeeds. */
-	private async breakStale(path: string, seen: { record?: LockRecord; mtimeMs: number }): Promise<void> {
-		const aside = `${path}.stale-${randomUUID()}`;
+	private expired(seen: { record?: LockRecord; mtimeMs: number }): boolean {
+		return seen.record ? seen.record.until < Date.now() : Date.now() - seen.mtimeMs > UNREADABLE_LOCK_GRACE_MS;
+	}
+
+	/**
+	 * Removes a lock whose lease ran out, holding a breaker lock (<lock>.break) meanwhile: of
+	 * several processes that saw the same stale lock, one removes it, and none can remove the
+	 * new lock another process made in the meantime, since the lock is read again under the breaker.
+	 */
+	private async breakStale(path: string): Promise<void> {
+		const breaker = `${path}.break`;
+		if (!(await this.create(breaker, { owner: randomUUID(), until: Date.now() + UNREADABLE_LOCK_GRACE_MS, pid: process.pid }))) {
+			// Another process is breaking it; a breaker left by a process that died is cleared once old.
+			const other = await this.readLock(breaker);
+			if (other && this.expired(other)) await fs.rm(breaker, { force: true });
+			return;
+		}
 		try {
-			await fs.rename(path, aside);
-		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-			throw error;
+			const current = await this.readLock(path);
+			if (current && this.expired(current)) {
+				this.logger.warn('API Auth: a token lock outlived its lease (its holder probably died); taking it over');
+				await fs.rm(path, { force: true });
+			}
+		} finally {
+			await fs.rm(breaker, { force: true });
 		}
-		const moved = await this.readLock(aside);
-		const same = moved && moved.mtimeMs === seen.mtimeMs && moved.record?.owner === seen.record?.owner;
-		if (!same) {
-			// Another process replaced the stale lock in between: put its live lock back.
-			await fs.link(aside, path).catch(() => undefined);
-		}
-		await fs.rm(aside, { force: true });
 	}
 
 	async tryLock(key: string, leaseMs: number): Promise<LockHandle | undefined> {
@@ -159,10 +170,8 @@ export class FileTokenStore implements TokenStore {
 		if (await this.create(path, record())) return this.handle(path, owner, record);
 		const seen = await this.readLock(path);
 		if (seen) {
-			const expired = seen.record ? seen.record.until < Date.now() : Date.now() - seen.mtimeMs > UNREADABLE_LOCK_GRACE_MS;
-			if (!expired) return undefined;
-			this.logger.warn('API Auth: a token lock outlived its lease (its holder probably died); taking it over');
-			await this.breakStale(path, seen);
+			if (!this.expired(seen)) return undefined;
+			await this.breakStale(path);
 		}
 		return (await this.create(path, record())) ? this.handle(path, owner, record) : undefined;
 	}

@@ -28,6 +28,11 @@ export interface TokenStatus {
 	 * fail items at once with the same message.
 	 */
 	backoff?: { until: number; failures: number; message: string; fix: string; transient: boolean };
+	/**
+	 * A refresh request was sent at `at` (epoch ms) and its outcome not recorded yet. Found by the
+	 * next lock holder, it means the sender died waiting: the refresh token may be used already.
+	 */
+	refreshing?: { at: number };
 }
 
 export interface LockHandle {
@@ -46,4 +51,6 @@ export interface TokenStore {
 	tryLock(key: string, leaseMs: number): Promise<LockHandle | undefined>;
 	/** Drops every record of `key` (token state and status). */
 	delete(key: string): Promise<void>;
+	/** Closes connections the store holds open (Redis), so that a process can end. */
+	close?(): Promise<void>;
 }

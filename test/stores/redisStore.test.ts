@@ -1,0 +1,234 @@
+/**
+ * The Redis token store and its fallback against a real redis-server: sealed records, the lock
+ * (owner-only renew and release, lease expiry by Redis's clock), fail-fast while Redis is away,
+ * and the fallback to this host's files with one log line per outage.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FallbackTokenStore } from '../../lib/stores/fallbackStore';
+import { FileTokenStore } from '../../lib/stores/fileStore';
+import { RECORD_TTL_DAYS, RedisTokenStore, RedisUnavailableError } from '../../lib/stores/redisStore';
+import type { TokenState } from '../../lib/stores/tokenStore';
+import type { Logger } from '../../lib/services';
+import { type RedisServer, startRedis } from '../support/redis';
+
+const ENCRYPTION_KEY = 'test-encryption-key-for-the-redis-store';
+const KEY = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
+
+function recordingLogger(): Logger & { lines: Array<{ level: string; message: string }> } {
+	const lines: Array<{ level: string; message: string }> = [];
+	const at = (level: string) => (message: string) => void lines.push({ level, message });
+	return { lines, debug: () => undefined, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+const state = (accessToken: string, obtainedAt = Date.now()): TokenState => ({
+	accessToken,
+	refreshToken: `refresh-for-${accessToken}`,
+	expiresAt: obtainedAt + 3_600_000,
+	obtainedAt,
+	expirySource: 'expires_in',
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let redis: RedisServer;
+const stores: Array<{ close(): Promise<void> }> = [];
+
+function redisStore(logger: Logger = recordingLogger()): RedisTokenStore {
+	const store = new RedisTokenStore({ url: redis.url, options: {}, label: `127.0.0.1:${redis.port}` }, ENCRYPTION_KEY, logger);
+	stores.push(store);
+	return store;
+}
+
+beforeAll(async () => {
+	redis = await startRedis();
+});
+afterEach(async () => {
+	await Promise.all(stores.splice(0).map((store) => store.close()));
+	if (!redis.running) await redis.start();
+	await redis.client().flushall();
+});
+afterAll(async () => {
+	await redis.stop();
+});
+
+describe('records', () => {
+	it('are sealed, namespaced, and expire 90 days after the last write', async () => {
+		const store = redisStore();
+		await store.setState(KEY, state('access-token-Secret-1'));
+		await store.setStatus(KEY, { backoff: { until: 1, failures: 1, message: 'm', fix: 'f', transient: true } });
+		const client = redis.client();
+		expect((await client.keys('*')).sort()).toEqual([`n8n-api-auth:status:${KEY}`, `n8n-api-auth:token:${KEY}`]);
+		const raw = (await client.get(`n8n-api-auth:token:${KEY}`)) as string;
+		expect(raw).not.toContain('access-token-Secret-1');
+		expect(raw).not.toContain('refresh-for');
+		const ttl = await client.pttl(`n8n-api-auth:token:${KEY}`);
+		expect(ttl).toBeGreaterThan(RECORD_TTL_DAYS * 86_400_000 - 60_000);
+		expect(ttl).toBeLessThanOrEqual(RECORD_TTL_DAYS * 86_400_000);
+		expect((await store.getState(KEY))?.accessToken).toBe('access-token-Secret-1');
+		expect((await store.getStatus(KEY))?.backoff?.failures).toBe(1);
+	});
+
+	it('a record sealed with another encryption key reads as absent, with a warning', async () => {
+		await redisStore().setState(KEY, state('tok'));
+		const logger = recordingLogger();
+		const other = new RedisTokenStore({ url: redis.url, options: {}, label: 'r' }, 'another-key', logger);
+		stores.push(other);
+		expect(await other.getState(KEY)).toBeUndefined();
+		expect(logger.lines.map((l) => l.message).join('\n')).toContain('cannot be read');
+	});
+
+	it('clearing the status and deleting remove the records', async () => {
+		const store = redisStore();
+		await store.setState(KEY, state('tok'));
+		await store.setStatus(KEY, { reconnect: { at: 1, message: 'gone', fix: 'reconnect' } });
+		await store.setStatus(KEY, undefined);
+		expect(await store.getStatus(KEY)).toBeUndefined();
+		await store.delete(KEY);
+		expect(await store.getState(KEY)).toBeUndefined();
+		expect(await redis.client().keys('*')).toEqual([]);
+	});
+});
+
+describe('lock', () => {
+	it('is exclusive until released', async () => {
+		const [a, b] = [redisStore(), redisStore()];
+		const held = await a.tryLock(KEY, 5_000);
+		expect(held).toBeDefined();
+		expect(await b.tryLock(KEY, 5_000)).toBeUndefined();
+		await held?.release();
+		const next = await b.tryLock(KEY, 5_000);
+		expect(next).toBeDefined();
+		await next?.release();
+	});
+
+	it('ends with its lease when the holder stops renewing; the old holder can then neither renew nor release it', async () => {
+		const [a, b] = [redisStore(), redisStore()];
+		const old = await a.tryLock(KEY, 300);
+		await sleep(400);
+		const taken = await b.tryLock(KEY, 5_000);
+		expect(taken).toBeDefined();
+		expect(await old?.renew()).toBe(false);
+		await old?.release();
+		expect(await a.tryLock(KEY, 5_000)).toBeUndefined();
+		expect(await redis.client().pttl(`n8n-api-auth:lock:${KEY}`)).toBeGreaterThan(4_000);
+	});
+
+	it('renewing extends the lease', async () => {
+		const [a, b] = [redisStore(), redisStore()];
+		const held = await a.tryLock(KEY, 1_000);
+		await sleep(600);
+		expect(await held?.renew()).toBe(true);
+		await sleep(600);
+		expect(await b.tryLock(KEY, 1_000)).toBeUndefined();
+	});
+});
+
+describe('Redis away', () => {
+	it('commands fail at once with RedisUnavailableError, and work again when Redis is back', async () => {
+		const store = redisStore();
+		await store.setState(KEY, state('tok'));
+		await redis.stop();
+		await sleep(100);
+		const started = Date.now();
+		await expect(store.getState(KEY)).rejects.toBeInstanceOf(RedisUnavailableError);
+		await expect(store.tryLock(KEY, 1_000)).rejects.toBeInstanceOf(RedisUnavailableError);
+		expect(Date.now() - started).toBeLessThan(500);
+		await redis.start();
+		const deadline = Date.now() + 5_000;
+		while (Date.now() < deadline && !(await store.setState(KEY, state('tok-2')).then(() => true, () => false))) await sleep(100);
+		expect((await store.getState(KEY))?.accessToken).toBe('tok-2');
+	});
+
+	it('a store created while Redis is down fails fast instead of hanging', async () => {
+		await redis.stop();
+		const started = Date.now();
+		await expect(redisStore().getState(KEY)).rejects.toBeInstanceOf(RedisUnavailableError);
+		expect(Date.now() - started).toBeLessThan(3_000);
+	});
+});
+
+describe('fallback to the host files', () => {
+	function fallbackStore(logger = recordingLogger()) {
+		const local = new FileTokenStore(mkdtempSync(join(tmpdir(), 'n8n-api-auth-test-files-')), ENCRYPTION_KEY, logger);
+		return { store: new FallbackTokenStore(redisStore(logger), local, logger), local, logger };
+	}
+
+	it('keeps working through an outage, logs it once and its end once, and puts what it wrote meanwhile back into Redis', async () => {
+		const { store, logger } = fallbackStore();
+		await store.setState(KEY, state('before', Date.now() - 1_000));
+		await redis.stop();
+		for (let i = 0; i < 20; i++) expect((await store.getState(KEY))?.accessToken).toBe('before');
+		const lock = await store.tryLock(KEY, 5_000);
+		expect(lock).toBeDefined();
+		await store.setState(KEY, state('during'));
+		await lock?.release();
+		expect(store.inOutage).toBe(true);
+		// A Redis without persistence comes back empty.
+		await redis.start();
+		const deadline = Date.now() + 5_000;
+		while (Date.now() < deadline && store.inOutage) {
+			await store.getState(KEY);
+			await sleep(100);
+		}
+		expect((await store.getState(KEY))?.accessToken).toBe('during');
+		expect((await redisStore().getState(KEY))?.accessToken).toBe('during');
+		const warnings = logger.lines.filter((l) => l.level === 'warn');
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0].message).toMatch(/Redis at 127\.0\.0\.1:\d+ cannot be used .*coordinated only between the n8n processes of this host/);
+		expect(logger.lines.filter((l) => l.level === 'info').map((l) => l.message)).toEqual([expect.stringContaining('answers again')]);
+	});
+
+	it('a Redis that stops answering (partition): each operation waits for the command timeout at most once a second, then it recovers', async () => {
+		const { store, logger } = fallbackStore();
+		await store.setState(KEY, state('before'));
+		redis.pause();
+		try {
+			const started = Date.now();
+			const reads: number[] = [];
+			for (let i = 0; i < 30; i++) {
+				const at = Date.now();
+				expect((await store.getState(KEY))?.accessToken).toBe('before');
+				reads.push(Date.now() - at);
+				await sleep(50);
+			}
+			// The first read waited for the 2-s command timeout; then Redis was skipped, and tried once more a second later.
+			expect(reads.filter((ms) => ms >= 1_500).length).toBeLessThanOrEqual(3);
+			expect(Date.now() - started).toBeLessThan(10_000);
+			expect(store.inOutage).toBe(true);
+		} finally {
+			redis.resume();
+		}
+		const deadline = Date.now() + 6_000;
+		while (Date.now() < deadline && store.inOutage) {
+			await store.getState(KEY);
+			await sleep(100);
+		}
+		expect(store.inOutage).toBe(false);
+		expect(logger.lines.filter((l) => l.level === 'warn')).toHaveLength(1);
+	});
+
+	it('a newer token in Redis (another host renewed it) wins and refreshes the host copy', async () => {
+		const { store, local } = fallbackStore();
+		await store.setState(KEY, state('old', Date.now() - 5_000));
+		await redisStore().setState(KEY, state('from-another-host'));
+		expect((await store.getState(KEY))?.accessToken).toBe('from-another-host');
+		expect((await local.getState(KEY))?.accessToken).toBe('from-another-host');
+	});
+
+	it('the lock needs both the host lock and the Redis lock', async () => {
+		const first = fallbackStore();
+		const held = await first.store.tryLock(KEY, 5_000);
+		// Another host: its own files, the same Redis.
+		const otherHost = fallbackStore();
+		expect(await otherHost.store.tryLock(KEY, 5_000)).toBeUndefined();
+		// Another process of the first host, while Redis is away: the host lock still orders them.
+		await redis.stop();
+		const sameHost = new FallbackTokenStore(redisStore(), first.local, recordingLogger());
+		expect(await sameHost.tryLock(KEY, 5_000)).toBeUndefined();
+		expect(await held?.renew()).toBe(true);
+		await held?.release();
+		expect(await sameHost.tryLock(KEY, 5_000)).toBeDefined();
+	});
+});

@@ -1,0 +1,107 @@
+/**
+ * Which store a process picks from its environment, read the way n8n reads its own settings,
+ * and where the Redis store connects (against a real redis-server where it matters).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FallbackTokenStore } from '../../lib/stores/fallbackStore';
+import { FileTokenStore } from '../../lib/stores/fileStore';
+import { MemoryTokenStore } from '../../lib/stores/memoryStore';
+import { redisTarget } from '../../lib/stores/redisTarget';
+import { resetTokenStore, tokenStore } from '../../lib/stores/selectStore';
+import type { Logger } from '../../lib/services';
+import { type RedisServer, startRedis } from '../support/redis';
+
+const lines: string[] = [];
+const logger: Logger = { debug: () => undefined, info: (m) => void lines.push(m), warn: (m) => void lines.push(m), error: (m) => void lines.push(m) };
+const folder = () => mkdtempSync(join(tmpdir(), 'n8n-api-auth-test-select-'));
+const base = (): NodeJS.ProcessEnv => ({ N8N_USER_FOLDER: folder(), N8N_ENCRYPTION_KEY: 'select-test-key' });
+
+let redis: RedisServer;
+beforeAll(async () => {
+	redis = await startRedis();
+});
+afterAll(async () => {
+	await redis.stop();
+});
+afterEach(async () => {
+	lines.length = 0;
+	await resetTokenStore();
+});
+
+describe('choice of store', () => {
+	it('regular mode: encrypted files in the n8n folder; without an encryption key: memory, with a warning', async () => {
+		expect(tokenStore(logger, base())).toBeInstanceOf(FileTokenStore);
+		await resetTokenStore();
+		expect(tokenStore(logger, { N8N_USER_FOLDER: folder() })).toBeInstanceOf(MemoryTokenStore);
+		expect(lines.join('\n')).toContain('encryption key was not found');
+	});
+
+	it('queue mode: Redis from n8n\'s own QUEUE_BULL_REDIS_* settings, with the host files as fallback', async () => {
+		const env = { ...base(), EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(redis.port), QUEUE_BULL_REDIS_DB: '2' };
+		const store = tokenStore(logger, env);
+		expect(store).toBeInstanceOf(FallbackTokenStore);
+		expect(lines).toEqual([`API Auth: OAuth2 tokens are shared between workers through Redis at redis://127.0.0.1:${redis.port}/2`]);
+		await store.setState('abc123abc123abc123', { accessToken: 't', expiresAt: Date.now() + 1000, obtainedAt: Date.now(), expirySource: 'expires_in' });
+		const client = redis.client();
+		await client.select(2);
+		expect(await client.keys('*')).toEqual(['n8n-api-auth:token:abc123abc123abc123']);
+	});
+
+	it('N8N_API_AUTH_REDIS_URL selects a dedicated Redis, also outside queue mode', () => {
+		expect(tokenStore(logger, { ...base(), N8N_API_AUTH_REDIS_URL: redis.url })).toBeInstanceOf(FallbackTokenStore);
+	});
+
+	it('N8N_API_AUTH_TOKEN_STORE forces a store; an unknown value is reported and ignored', async () => {
+		expect(tokenStore(logger, { ...base(), EXECUTIONS_MODE: 'queue', N8N_API_AUTH_TOKEN_STORE: 'file' })).toBeInstanceOf(FileTokenStore);
+		await resetTokenStore();
+		expect(tokenStore(logger, { ...base(), N8N_API_AUTH_TOKEN_STORE: 'redis', N8N_API_AUTH_REDIS_URL: redis.url })).toBeInstanceOf(FallbackTokenStore);
+		await resetTokenStore();
+		expect(tokenStore(logger, { ...base(), EXECUTIONS_MODE: 'queue', N8N_API_AUTH_TOKEN_STORE: 'memory' })).toBeInstanceOf(MemoryTokenStore);
+		await resetTokenStore();
+		expect(tokenStore(logger, { ...base(), N8N_API_AUTH_TOKEN_STORE: 'postgres' })).toBeInstanceOf(FileTokenStore);
+		expect(lines.join('\n')).toContain('N8N_API_AUTH_TOKEN_STORE="postgres" is not one of memory, file, redis');
+	});
+
+	it('a Redis cluster (QUEUE_BULL_REDIS_CLUSTER_NODES) is not used: host files, and the way out is said', () => {
+		expect(tokenStore(logger, { ...base(), EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_CLUSTER_NODES: 'a:6379,b:6379' })).toBeInstanceOf(FileTokenStore);
+		expect(lines.join('\n')).toContain('Set N8N_API_AUTH_REDIS_URL to one Redis node');
+	});
+
+	it('queue mode without an encryption key: memory (records could not be sealed)', () => {
+		expect(tokenStore(logger, { N8N_USER_FOLDER: folder(), EXECUTIONS_MODE: 'queue' })).toBeInstanceOf(MemoryTokenStore);
+	});
+});
+
+describe('where Redis is', () => {
+	it('n8n\'s defaults: localhost:6379, database 0, no TLS', () => {
+		expect(redisTarget({})).toEqual({
+			options: { host: 'localhost', port: 6379, db: 0, username: undefined, password: undefined, family: 4, tls: undefined },
+			label: 'redis://localhost:6379/0',
+		});
+	});
+
+	it('user, password (also from a _FILE), TLS options; the label never shows the password', () => {
+		const secretFile = join(folder(), 'redis-password');
+		writeFileSync(secretFile, 'pa55-from-file\n');
+		const target = redisTarget({
+			QUEUE_BULL_REDIS_HOST: '"redis.internal"',
+			QUEUE_BULL_REDIS_PORT: '6380',
+			QUEUE_BULL_REDIS_USERNAME: 'n8n',
+			QUEUE_BULL_REDIS_PASSWORD_FILE: secretFile,
+			QUEUE_BULL_REDIS_TLS: 'true',
+			QUEUE_BULL_REDIS_TLS_SERVERNAME: 'redis.example.test',
+			QUEUE_BULL_REDIS_TLS_VALIDATE_CERTIFICATE: 'false',
+			QUEUE_BULL_REDIS_DUALSTACK: '1',
+		});
+		expect(target.options).toMatchObject({ host: 'redis.internal', port: 6380, username: 'n8n', password: 'pa55-from-file', family: 0, tls: { servername: 'redis.example.test', rejectUnauthorized: false } });
+		expect(target.label).toBe('rediss://redis.internal:6380/0');
+	});
+
+	it('N8N_API_AUTH_REDIS_URL wins, and its label drops the credentials', () => {
+		const target = redisTarget({ N8N_API_AUTH_REDIS_URL: 'rediss://user:s3cret-Pw@cache.example.test:6390/4', QUEUE_BULL_REDIS_HOST: 'other' });
+		expect(target.url).toBe('rediss://user:s3cret-Pw@cache.example.test:6390/4');
+		expect(target.label).toBe('rediss://cache.example.test:6390/4');
+	});
+});

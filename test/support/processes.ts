@@ -1,0 +1,147 @@
+/**
+ * Several n8n worker processes for one test: each is a real Node process (worker.js →
+ * workerMain.ts) running the built package through n8n's real engine. The test sends them
+ * workflows to run (at once, or one by one), reads what they logged, can speed up their clocks,
+ * and can kill one with SIGKILL at any moment.
+ *
+ *   const workers = await startWorkers(4, queueEnvironment({ store: 'redis', redisUrl }));
+ *   const results = await Promise.all(workers.map((w) => w.run({ parameters, credential, items })));
+ *   await stopWorkers(workers);
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IDataObject } from 'n8n-workflow';
+import type { RunOptions } from './engine';
+
+/** A workflow for a worker: what runWorkflow takes, less the in-process credentials helper. */
+export type WorkerRunOptions = Omit<RunOptions, 'helper'>;
+
+export interface WorkerRunResult {
+	/** The JSON of every output item of the node (results, or errors under continue-on-fail). */
+	items: IDataObject[];
+	/** The workflow's error, when it failed as a whole. */
+	error?: { message: string; description?: string };
+	ms: number;
+}
+
+export type WorkerCommand =
+	| { type: 'run'; id: number; options: WorkerRunOptions }
+	| { type: 'exit' };
+
+export type WorkerMessage =
+	| { type: 'ready' }
+	| { type: 'result'; id: number; result: WorkerRunResult }
+	| { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string };
+
+export interface WorkerProcess {
+	pid: number;
+	/** Everything the package logged in this process, in order. */
+	logs: Array<{ level: string; message: string }>;
+	run(options: WorkerRunOptions): Promise<WorkerRunResult>;
+	/** kill -9. Pending runs reject. */
+	kill(): Promise<void>;
+	/** Asks the process to close its connections and end. */
+	exit(): Promise<void>;
+	readonly alive: boolean;
+}
+
+export interface QueueEnvironmentOptions {
+	store: 'file' | 'redis';
+	/** Required for the Redis store: where it is (N8N_API_AUTH_REDIS_URL). */
+	redisUrl?: string;
+	leaseMs?: number;
+	pollMs?: number;
+	/** Run the package's clock this many times faster than real time, in every worker alike. */
+	clockRate?: number;
+}
+
+/**
+ * The environment of workers that belong to one n8n installation: one n8n folder (the file
+ * store, and n8n's settings file with the encryption key, written before any worker starts) and
+ * one Redis when asked. Workers started later with the same environment (a restart) find
+ * the same tokens.
+ */
+export function queueEnvironment(options: QueueEnvironmentOptions): NodeJS.ProcessEnv {
+	const userFolder = mkdtempSync(join(tmpdir(), 'n8n-api-auth-test-workers-'));
+	const encryptionKey = randomBytes(24).toString('base64');
+	mkdirSync(join(userFolder, '.n8n'), { recursive: true });
+	writeFileSync(join(userFolder, '.n8n', 'config'), JSON.stringify({ encryptionKey }), { mode: 0o600 });
+	return {
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: encryptionKey,
+		N8N_LOG_LEVEL: 'silent',
+		N8N_API_AUTH_TOKEN_STORE: options.store,
+		...(options.redisUrl ? { N8N_API_AUTH_REDIS_URL: options.redisUrl } : {}),
+		...(options.leaseMs ? { N8N_API_AUTH_LOCK_LEASE_MS: String(options.leaseMs) } : {}),
+		...(options.pollMs ? { N8N_API_AUTH_LOCK_POLL_MS: String(options.pollMs) } : {}),
+		...(options.clockRate && options.clockRate !== 1 ? { TEST_CLOCK_RATE: String(options.clockRate), TEST_CLOCK_EPOCH: String(Date.now()) } : {}),
+	};
+}
+
+function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
+	const child: ChildProcess = fork(join(__dirname, 'worker.js'), [], {
+		env: { ...process.env, ...env },
+		execArgv: [],
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	});
+	const logs: WorkerProcess['logs'] = [];
+	const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+	let nextId = 0;
+	let alive = true;
+	const exited = new Promise<void>((resolve) => {
+		child.once('exit', (code, signal) => {
+			alive = false;
+			for (const waiter of pending.values()) waiter.reject(new Error(`worker ${child.pid} ended (${signal ?? `exit code ${code}`}) before answering`));
+			pending.clear();
+			resolve();
+		});
+	});
+	const request = <T>(command: (id: number) => WorkerCommand): Promise<T> => {
+		if (!alive) return Promise.reject(new Error(`worker ${child.pid} has ended`));
+		const id = nextId++;
+		return new Promise<T>((resolve, reject) => {
+			pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+			child.send(command(id));
+		});
+	};
+	const worker: WorkerProcess = {
+		pid: child.pid as number,
+		logs,
+		run: (options) => request<WorkerRunResult>((id) => ({ type: 'run', id, options })),
+		kill: async () => {
+			if (alive) child.kill('SIGKILL');
+			await exited;
+		},
+		exit: async () => {
+			if (alive) child.send({ type: 'exit' } satisfies WorkerCommand);
+			const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+			await exited;
+			clearTimeout(timer);
+		},
+		get alive() {
+			return alive;
+		},
+	};
+	return new Promise<WorkerProcess>((resolve, reject) => {
+		child.on('message', (message: WorkerMessage) => {
+			if (message.type === 'ready') resolve(worker);
+			else if (message.type === 'log') logs.push({ level: message.level, message: message.message });
+			else {
+				pending.get(message.id)?.resolve(message.result);
+				pending.delete(message.id);
+			}
+		});
+		child.once('exit', (code) => reject(new Error(`worker ended while starting (exit code ${code})`)));
+	});
+}
+
+export async function startWorkers(count: number, env: NodeJS.ProcessEnv): Promise<WorkerProcess[]> {
+	return await Promise.all(Array.from({ length: count }, () => startWorker(env)));
+}
+
+export async function stopWorkers(workers: WorkerProcess[]): Promise<void> {
+	await Promise.all(workers.map((worker) => worker.exit()));
+}

@@ -1,0 +1,101 @@
+/**
+ * A real redis-server (the Debian package) for one test file, on a free loopback port, that
+ * the test can stop and start again on the same port. Without persistence by default: a restart
+ * comes back empty, the harder case for the token store.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import IORedis, { type Redis } from 'ioredis';
+
+export interface RedisServer {
+	port: number;
+	url: string;
+	/** A client for the test's own look at the data. */
+	client(): Redis;
+	stop(): Promise<void>;
+	start(): Promise<void>;
+	/** Freezes the server (SIGSTOP): connections stay open, nothing answers, as in a network partition. */
+	pause(): void;
+	resume(): void;
+	readonly running: boolean;
+}
+
+async function freePort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as { port: number };
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
+}
+
+function assertInstalled(): void {
+	if (spawnSync('redis-server', ['--version']).status !== 0) {
+		throw new Error('redis-server is not installed. Run "node scripts/ensure-redis.js" (npm test runs it), or install the Debian package redis-server.');
+	}
+}
+
+export async function startRedis(): Promise<RedisServer> {
+	assertInstalled();
+	const port = await freePort();
+	const dir = mkdtempSync(join(tmpdir(), 'n8n-api-auth-test-redis-'));
+	let child: ChildProcess | undefined;
+	const clients: Redis[] = [];
+
+	const start = async (): Promise<void> => {
+		const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		child = proc;
+		let output = '';
+		await new Promise<void>((resolve, reject) => {
+			const timer = setTimeout(() => reject(new Error(`redis-server did not start within 10 s:\n${output}`)), 10_000);
+			proc.stdout?.on('data', (chunk: Buffer) => {
+				output += chunk.toString('utf8');
+				if (output.includes('Ready to accept connections')) {
+					clearTimeout(timer);
+					resolve();
+				}
+			});
+			proc.once('exit', (code) => {
+				clearTimeout(timer);
+				reject(new Error(`redis-server ended with code ${code}:\n${output}`));
+			});
+		});
+		proc.stdout?.resume();
+		proc.stderr?.resume();
+	};
+
+	const stop = async (): Promise<void> => {
+		const proc = child;
+		child = undefined;
+		if (!proc || proc.exitCode !== null) return;
+		const ended = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+		proc.kill('SIGKILL');
+		await ended;
+	};
+
+	await start();
+	return {
+		port,
+		url: `redis://127.0.0.1:${port}/0`,
+		client: () => {
+			const client = new IORedis({ host: '127.0.0.1', port, lazyConnect: false, maxRetriesPerRequest: 1 });
+			client.on('error', () => undefined);
+			clients.push(client);
+			return client;
+		},
+		start,
+		pause: () => void child?.kill('SIGSTOP'),
+		resume: () => void child?.kill('SIGCONT'),
+		stop: async () => {
+			for (const client of clients.splice(0)) client.disconnect();
+			await stop();
+		},
+		get running() {
+			return child !== undefined;
+		},
+	};
+}
