@@ -32,8 +32,7 @@ function createOAuth2(connect: boolean): AuthMethod['create'] {
 			clock: services.clock,
 			logger: services.logger,
 			agent: agentFor(settings.tokenUrl, connection.tls),
-			leaseMs: storeSettings().leaseMs,
-			pollMs: storeSettings().pollMs,
+			...storeSettings(),
 			onToken: (state) => secrets.add(state.accessToken, state.refreshToken),
 		});
 		const obtain = async (trace: AuthTrace, context: RequestContext) => {

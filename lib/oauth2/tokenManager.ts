@@ -39,20 +39,24 @@ export interface TokenManagerDeps {
 	leaseMs: number;
 	/** How often a waiter re-reads the store. */
 	pollMs: number;
+	/**
+	 * How long a token request may take. Not the item's timeout: a refresh abandoned while the
+	 * provider processes it may have used the refresh token, and its answer would be lost. Items stop
+	 * waiting at their own timeout; the request goes on, holding the lock, and stores what it gets.
+	 */
+	tokenTimeoutMs: number;
 	/** Called with every token obtained, so redaction knows it. */
 	onToken(state: TokenState): void;
 }
 
-/**
- * How long a token request may take. Not the item's timeout: a refresh abandoned while the
- * provider processes it may have used the refresh token, and its answer would be lost. Items stop
- * waiting at their own timeout; the request goes on, holding the lock, and stores what it gets.
- */
-const TOKEN_REQUEST_TIMEOUT_MS = 120_000;
-
 /** Newest token state per key in this process, and the attempt in flight per key. */
 const cache = new Map<string, TokenState>();
 const flights = new Map<string, Promise<Obtained>>();
+
+/** Resolves once no token request of this process is in flight (they may outlive their callers). */
+export async function whenIdle(): Promise<void> {
+	await Promise.allSettled([...flights.values()]);
+}
 
 /** Forgets this process's cached tokens (tests; the store keeps them). */
 export function clearTokenCache(): void {
@@ -215,7 +219,7 @@ export class TokenManager {
 
 	private async callEndpoint(via: 'refresh' | 'grant', state: TokenState | undefined, status: TokenStatus | undefined, deadline: number): Promise<Obtained> {
 		const { clock, store } = this.deps;
-		const transport = (): TokenTransport => ({ agent: this.deps.agent, timeoutMs: Math.max(TOKEN_REQUEST_TIMEOUT_MS, deadline - clock.now()) });
+		const transport = (): TokenTransport => ({ agent: this.deps.agent, timeoutMs: Math.max(this.deps.tokenTimeoutMs, deadline - clock.now()) });
 		const now = (): number => clock.now();
 		/** Whether this call wrote a status record that a success must clear. */
 		let marked = false;
@@ -318,7 +322,9 @@ export class TokenManager {
 			// lost: it may have used the refresh token, so the items at hand fail with that, and only
 			// a later attempt, after the back-off, sends the refresh again.
 			const lostRefresh = error.outcomeUnknown && via === 'refresh';
-			const transient = !lostRefresh && (error.outcomeUnknown || error.status === undefined || error.status === 429 || error.status >= 500);
+			// A request that never reached the server (refused, DNS, TLS) is a configuration problem far
+			// more often than an outage: the items fail at once rather than wait out their timeout.
+			const transient = !lostRefresh && (error.outcomeUnknown || error.status === 429 || (error.status ?? 0) >= 500);
 			await store.setStatus(this.key, {
 				backoff: { until: backoffUntil(clock.now(), failures, error.retryAfterSeconds), failures, message: error.message, fix: error.fix, transient },
 			});
@@ -346,8 +352,10 @@ export class TokenManager {
 	}
 
 	private inProgressError(waitedMs: number, where: 'here' | 'elsewhere'): TokenRequestError {
-		return new TokenRequestError(`Token refresh still in progress${where === 'elsewhere' ? ' in another process' : ''} after ${Math.round(waitedMs / 1000)} s`, {
-			endpoint: displayUrl(this.settings.tokenUrl),
+		const endpoint = displayUrl(this.settings.tokenUrl);
+		const kind = this.canGrant ? 'request' : 'refresh';
+		return new TokenRequestError(`Token ${kind} to ${endpoint} still in progress${where === 'elsewhere' ? ' in another process' : ''} after ${Math.round(waitedMs / 1000)} s`, {
+			endpoint,
 			fix: 'The token endpoint is slow. Raise the node\'s Timeout option, or run the workflow again: it will use the token once it arrives.',
 		});
 	}

@@ -20,6 +20,8 @@ import type { TokenStore } from './tokenStore';
 export interface StoreSettings {
 	leaseMs: number;
 	pollMs: number;
+	/** How long one token request may take (not the item's timeout: see tokenManager.ts). */
+	tokenTimeoutMs: number;
 }
 
 function positive(value: string | undefined, fallback: number): number {
@@ -31,6 +33,7 @@ export function storeSettings(env: NodeJS.ProcessEnv = process.env): StoreSettin
 	return {
 		leaseMs: positive(env.N8N_API_AUTH_LOCK_LEASE_MS, 30_000),
 		pollMs: positive(env.N8N_API_AUTH_LOCK_POLL_MS, 100),
+		tokenTimeoutMs: positive(env.N8N_API_AUTH_TOKEN_TIMEOUT_MS, 120_000),
 	};
 }
 

@@ -14,7 +14,7 @@ import { parallelItems, rotatingCredential, runEverywhere, sleep, tally, type Ta
 const LEASE_MS = 3_000;
 /** The back-off case runs the package's clock 10 × faster than real time. */
 const CLOCK_RATE = 10;
-const IN_PROGRESS = /^Token refresh still in progress (in another process )?after \d+ s$/;
+const IN_PROGRESS = /^Token refresh to \S+ still in progress (in another process )?after \d+ s$/;
 
 
 function summary(outcome: Tally): string {
