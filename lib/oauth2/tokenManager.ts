@@ -52,10 +52,12 @@ export interface TokenManagerDeps {
 /** Newest token state per key in this process, and the attempt in flight per key. */
 const cache = new Map<string, TokenState>();
 const flights = new Map<string, Promise<Obtained>>();
+/** Renewals before expiry, which no caller waits for. */
+const background = new Set<Promise<void>>();
 
 /** Resolves once no token request of this process is in flight (they may outlive their callers). */
 export async function whenIdle(): Promise<void> {
-	await Promise.allSettled([...flights.values()]);
+	await Promise.allSettled([...flights.values(), ...background]);
 }
 
 /** Forgets this process's cached tokens (tests; the store keeps them). */
@@ -161,19 +163,11 @@ export class TokenManager {
 					continue;
 				}
 				case 'renewSoon': {
+					// The current token still works: this item uses it, and the renewal runs in the
+					// background (holding the lock), so a slow token endpoint never delays an item.
 					const lock = await store.tryLock(this.key, this.deps.leaseMs);
-					if (!lock) return this.remember(decision.state, fromCredential ? 'credential' : 'store');
-					try {
-						return await this.renewHolding(lock, options);
-					} catch (error) {
-						if (error instanceof Again) continue;
-						const cause = error instanceof RetryLater ? error.error : (error as Error);
-						// The current token still works: a failed early renewal costs nothing yet.
-						this.deps.logger.warn(`API Auth: renewing the token before expiry failed; the current token is used until it expires. ${cause.message}`);
-						return this.remember(decision.state, fromCredential ? 'credential' : 'store');
-					} finally {
-						await lock.release();
-					}
+					if (lock) this.renewInBackground(lock);
+					return this.remember(decision.state, fromCredential ? 'credential' : 'store');
 				}
 				case 'renew': {
 					const lock = await store.tryLock(this.key, this.deps.leaseMs);
@@ -195,6 +189,22 @@ export class TokenManager {
 				}
 			}
 		}
+	}
+
+	private renewInBackground(lock: LockHandle): void {
+		const renewal = this.renewHolding(lock, { deadline: this.deps.clock.now() + this.deps.tokenTimeoutMs })
+			.then(
+				() => undefined,
+				(error: unknown) => {
+					if (error instanceof Again) return;
+					const cause = error instanceof RetryLater ? error.error : (error as Error);
+					// A failed early renewal costs nothing yet: the current token is used until it expires.
+					this.deps.logger.warn(`API Auth: renewing the token before expiry failed; the current token is used until it expires. ${cause.message}`);
+				},
+			)
+			.finally(() => lock.release());
+		background.add(renewal);
+		void renewal.finally(() => background.delete(renewal));
 	}
 
 	/** Holding the lock: re-read, and only if still needed, call the token endpoint. */

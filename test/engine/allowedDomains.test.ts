@@ -33,10 +33,10 @@ afterAll(async () => {
 	await Promise.all([home.close(), other.close(), oauthOther.close()]);
 	distAgents.destroyAgents();
 });
-beforeEach(() => {
+beforeEach(async () => {
 	home.requests.length = 0;
 	other.requests.length = 0;
-	resetTokenState();
+	await resetTokenState();
 });
 
 const bearer = (extra: Record<string, unknown> = {}) => ({ type: 'apiAuthBearerToken', data: { token: TOKEN, ...extra } });

@@ -19,7 +19,7 @@ afterAll(async () => {
 	await server.close();
 	distAgents.destroyAgents();
 });
-beforeEach(() => resetTokenState());
+beforeEach(async () => resetTokenState());
 
 const SECRET = 'bad-input-5ecret-Value-99';
 type Case = [name: string, credentialType: string, data: () => Record<string, unknown>, parameters: () => Record<string, unknown>, field: string, fix: RegExp];

@@ -43,7 +43,7 @@ afterAll(async () => {
 	await Promise.all([api.close(), mtls.close(), plain.close(), oauth.close()]);
 	distAgents.destroyAgents();
 });
-beforeEach(() => resetTokenState());
+beforeEach(async () => resetTokenState());
 
 const tls = (extra: Record<string, unknown> = {}) => ({ useCustomTls: true, tlsCa: pki.ca.cert, ...extra });
 const bearer = (extra: Record<string, unknown> = {}) => ({ token: TOKEN, testUrl: `${api.url}/me`, ...tls(), ...extra });

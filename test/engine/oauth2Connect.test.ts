@@ -15,9 +15,9 @@ afterAll(async () => {
 	await server.close();
 	distAgents.destroyAgents();
 });
-beforeEach(() => {
+beforeEach(async () => {
 	server.tokenRequests.length = 0;
-	resetTokenState();
+	await resetTokenState();
 });
 
 const connect = (oauthTokenData?: Record<string, unknown>) => ({

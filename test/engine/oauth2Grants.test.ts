@@ -16,11 +16,11 @@ afterAll(async () => {
 	await server.close();
 	distAgents.destroyAgents();
 });
-beforeEach(() => {
+beforeEach(async () => {
 	server.tokenRequests.length = 0;
 	server.apiRequests.length = 0;
 	server.setFault(undefined);
-	resetTokenState();
+	await resetTokenState();
 });
 
 const clientCredentials = (extra: Record<string, unknown> = {}) => ({

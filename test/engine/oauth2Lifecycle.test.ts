@@ -28,11 +28,11 @@ afterAll(async () => {
 	distAgents.destroyAgents();
 	destroyAgents();
 });
-beforeEach(() => {
+beforeEach(async () => {
 	server.tokenRequests.length = 0;
 	server.apiRequests.length = 0;
 	server.setFault(undefined);
-	resetTokenState();
+	await resetTokenState();
 });
 
 const cc = (target: OAuth2TestServer, extra: Record<string, unknown> = {}) => ({
@@ -84,16 +84,24 @@ describe('authorization code with PKCE (the authorize helper, through simple-oau
 });
 
 describe('renewal before expiry (controllable clock)', () => {
-	it('client credentials: a new token is fetched inside the refresh window, with no 401 at the API', async () => {
+	it('client credentials: a new token is fetched inside the refresh window, in the background, with no 401 at the API', async () => {
 		const clock = offsetClock();
 		try {
 			await runWorkflow({ parameters: get(`${server.apiUrl}/a`), credential: cc(server) });
+			const first = server.apiRequests[0].authorization;
 			clock.advance(3_600_000 - 30_000); // 30 s before expiry: inside the 60 s margin
-			const { output, error } = await runWorkflow({ parameters: get(`${server.apiUrl}/a`, { authTrace: true, concurrency: 1 }), credential: cc(server), items: [{}, {}, {}] });
-			expect(error).toBeUndefined();
+			// The current token still works: items use it while one renewal runs in the background.
+			server.setFault({ kind: 'delay', ms: 300 });
+			const during = await runWorkflow({ parameters: get(`${server.apiUrl}/a`, { authTrace: true }), credential: cc(server), items: [{}, {}, {}] });
+			expect(during.error).toBeUndefined();
+			expect(server.apiRequests.slice(1).map((r) => r.authorization)).toEqual([first, first, first]);
+			await distTokens.whenIdle();
+			server.setFault(undefined);
+			const after = await runWorkflow({ parameters: get(`${server.apiUrl}/a`, { authTrace: true }), credential: cc(server) });
 			expect(server.tokenRequests.map((r) => r.grantType)).toEqual(['client_credentials', 'client_credentials']);
 			expect(server.apiRequests.every((r) => r.status === 200)).toBe(true);
-			expect(output.map((o) => (o.json.authTrace as { tokenSource: string }).tokenSource)).toEqual(['fetched', 'cache', 'cache']);
+			expect(server.apiRequests.at(-1)?.authorization).not.toBe(first);
+			expect((after.output[0].json.authTrace as { tokenSource: string }).tokenSource).toBe('cache');
 		} finally {
 			clock.restore();
 		}
@@ -106,6 +114,7 @@ describe('renewal before expiry (controllable clock)', () => {
 			await runWorkflow({ parameters: get(`${server.apiUrl}/a`), credential: authCode(server, refreshToken) });
 			clock.advance(3_600_000 - 30_000);
 			await runWorkflow({ parameters: get(`${server.apiUrl}/a`), credential: authCode(server, refreshToken) });
+			await distTokens.whenIdle();
 			const refreshes = server.tokenRequests.filter((r) => r.grantType === 'refresh_token');
 			expect(refreshes).toHaveLength(2);
 			expect(refreshes[0].body.refresh_token).toBe(refreshToken);

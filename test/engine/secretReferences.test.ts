@@ -39,11 +39,11 @@ afterAll(async () => {
 	await Promise.all([api.close(), oauth.close()]);
 	distAgents.destroyAgents();
 });
-beforeEach(() => {
+beforeEach(async () => {
 	process.env = { ...saved, N8N_API_AUTH_SECRET_ENV_PREFIX: PREFIX, N8N_API_AUTH_SECRETS_DIR: secretsDir, [`${PREFIX}TOKEN`]: ENV_TOKEN, N8N_ENCRYPTION_KEY: 'n8n-encryption-5ecret-key', OTHER_SECRET: OUTSIDE };
 	api.requests.length = 0;
 	oauth.tokenRequests.length = 0;
-	resetTokenState();
+	await resetTokenState();
 });
 
 const bearer = (token: string, extra: Record<string, unknown> = {}) => ({ type: 'apiAuthBearerToken', data: { token, ...extra } });

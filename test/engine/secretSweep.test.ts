@@ -46,8 +46,8 @@ afterAll(async () => {
 	await Promise.all([echo.close(), mtls.close(), oauth.close()]);
 	distAgents.destroyAgents();
 });
-beforeEach(() => {
-	resetTokenState();
+beforeEach(async () => {
+	await resetTokenState();
 	oauth.setFault(undefined);
 	logs = captureLogs();
 });

@@ -33,8 +33,10 @@ export function offsetClock(): { advance(ms: number): void; restore(): void } {
 }
 
 /** Fresh token cache and an empty token store between tests. */
-export function resetTokenState(): void {
+export async function resetTokenState(): Promise<void> {
+	// Token requests can outlive the run that started them (renewals in the background).
+	await distTokens.whenIdle();
 	distTokens.clearTokenCache();
-	distStore.resetTokenStore();
+	await distStore.resetTokenStore();
 	rmSync(distStore.tokenStoreDir(), { recursive: true, force: true });
 }
