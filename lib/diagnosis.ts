@@ -158,6 +158,18 @@ export function diagnoseNetwork(code: string | undefined, message: string, host:
 		case 'EHOSTUNREACH':
 		case 'ENETUNREACH':
 			return { summary: `${host} cannot be reached from this n8n host`, fix: 'Check the URL, and proxy or firewall settings.' };
+		case 'ERR_PROXY_UNREACHABLE':
+			return {
+				summary: `the proxy on the way to ${host} could not be reached`,
+				fix: 'Check the proxy address (the node\'s Proxy option, or HTTPS_PROXY / HTTP_PROXY) and that the proxy is running.',
+			};
+		case 'ERR_PROXY_AUTH':
+			return { summary: `the proxy on the way to ${host} requires authentication (407)`, fix: 'Check the user name and password in the proxy URL.' };
+		case 'ERR_PROXY_TUNNEL':
+			return {
+				summary: `the proxy refused to connect to ${host}`,
+				fix: 'Check that the proxy allows this host and port, or add the host to Bypass Proxy For (NO_PROXY).',
+			};
 		default:
 			return { summary: `the connection to ${host} failed (${code ?? 'unknown error'})`, fix: 'Check the URL and the network path to the service.' };
 	}

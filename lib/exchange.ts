@@ -73,7 +73,7 @@ export async function exchange(
 			await authenticator.apply(current, trace, context);
 		}
 		const response = await send(current, {
-			agent: agentFor(current.url, connection.tls),
+			agent: agentFor(current.url, connection.tls, connection.proxy),
 			timeoutMs: options.timeoutMs,
 			clientCertificate: Boolean(connection.tls.cert),
 		});

@@ -23,7 +23,7 @@ function createOAuth2(connect: boolean): AuthMethod['create'] {
 			store: tokenStore(services.logger),
 			clock: services.clock,
 			logger: services.logger,
-			agent: agentFor(settings.tokenUrl, connection.tls),
+			agent: agentFor(settings.tokenUrl, connection.tls, connection.proxy),
 			leaseMs: storeSettings().leaseMs,
 			pollMs: storeSettings().pollMs,
 			onToken: (state) => secrets.add(state.accessToken, state.refreshToken),
