@@ -1,10 +1,15 @@
 /** Node parameters of one item → the plain specs the core takes. All n8n parameter names live here. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import type { BodySpec, MultipartField, MultipartFile, QueryScalar } from '../../lib/request/body';
-import type { ArrayFormat, RequestSpec } from '../../lib/request/build';
-import type { ResponseOptions } from '../../lib/response/shape';
 import { ConfigError } from '../../lib/errors';
+import { type NextPage, PAGINATION_FIELD, type PaginationSpec } from '../../lib/pagination/next';
+import type { BodySpec, MultipartField, MultipartFile, QueryScalar } from '../../lib/request/body';
+import { type ArrayFormat, REQUEST_FIELDS, type RequestSpec } from '../../lib/request/build';
+import type { PerformOptions } from '../../lib/request/perform';
+import type { ResponseOptions } from '../../lib/response/shape';
+import type { RetryPolicy } from '../../lib/transport/retry';
+import type { ProxyInput } from '../../lib/transport/proxy';
 import { DEFAULTS } from './description/options';
+import { PAGINATION_DEFAULTS } from './description/pagination';
 
 interface NameValue {
 	name?: string;
@@ -71,27 +76,101 @@ async function readBody(ctx: IExecuteFunctions, itemIndex: number): Promise<Body
 	}
 }
 
-export interface NodeOptions extends ResponseOptions {
-	timeoutMs: number;
-	followRedirects: boolean;
-	maxRedirects: number;
+export interface NodeOptions extends PerformOptions {
 	arrayFormat: ArrayFormat;
 	concurrency: number;
 	authTrace: boolean;
 	outputBinaryField: string;
+	proxy: ProxyInput;
+}
+
+/** A number option: the fallback when unset, a ConfigError naming the option when out of range. */
+function numberOption(value: unknown, field: string, fallback: number, min: number): number {
+	if (value === undefined || value === null || value === '') return fallback;
+	const n = Number(value);
+	if (!Number.isFinite(n) || n < min) throw new ConfigError(field, `"${String(value)}" is not a number of at least ${min}`, `Enter a number of at least ${min}.`);
+	return n;
+}
+
+function readRetry(o: IDataObject): RetryPolicy {
+	const r = ((o.retry as IDataObject | undefined)?.settings ?? {}) as IDataObject;
+	return {
+		maxAttempts: Math.floor(numberOption(r.maxAttempts, 'Maximum Attempts', DEFAULTS.retryMaxAttempts, 1)),
+		baseDelayMs: numberOption(r.firstWaitMs, 'First Wait (Ms)', DEFAULTS.retryFirstWaitMs, 0),
+		maxWaitMs: numberOption(r.maxWaitSeconds, 'Maximum Wait (Seconds)', DEFAULTS.retryMaxWaitSeconds, 0) * 1000,
+	};
+}
+
+function requiredText(value: unknown, field: string, fix: string): string {
+	const text = typeof value === 'string' ? value.trim() : '';
+	if (!text) throw new ConfigError(field, 'is empty', fix);
+	return text;
+}
+
+function readNextPage(p: IDataObject): NextPage {
+	switch (p.mode ?? 'urlField') {
+		case 'urlField':
+			return { kind: 'urlField', path: requiredText(p.nextUrlField, 'Next URL Field', 'Enter the dot path of the field holding the next page\'s URL, e.g. links.next.') };
+		case 'linkHeader':
+			return { kind: 'linkHeader' };
+		case 'cursor':
+			return {
+				kind: 'cursor',
+				path: requiredText(p.cursorField, 'Cursor Field', 'Enter the dot path of the field holding the next cursor, e.g. meta.next_cursor.'),
+				parameter: requiredText(p.cursorParameter, 'Cursor Parameter', 'Enter the query parameter the API reads the cursor from.'),
+			};
+		case 'counter':
+			return {
+				kind: 'counter',
+				parameter: requiredText(p.pageParameter, 'Page Parameter', 'Enter the query parameter that counts pages or offsets, e.g. page.'),
+				first: numberOption(p.firstValue, 'First Value', PAGINATION_DEFAULTS.firstValue, Number.MIN_SAFE_INTEGER),
+				step: numberOption(p.increment, 'Increment', PAGINATION_DEFAULTS.increment, 1),
+			};
+		default:
+			throw new ConfigError('Next Page From', `"${String(p.mode)}" is not supported`, 'Choose one of the listed ways to find the next page.');
+	}
+}
+
+function readPagination(o: IDataObject, response: ResponseOptions): PaginationSpec | undefined {
+	const p = (o.pagination as IDataObject | undefined)?.pagination as IDataObject | undefined;
+	if (!p) return undefined;
+	const output = p.output === 'pages' ? 'pages' : 'merged';
+	if (output === 'merged' && (response.format === 'binary' || response.fullResponse)) {
+		throw new ConfigError(
+			PAGINATION_FIELD,
+			'Merged Results cannot be combined with a file response or Include Full Response',
+			'Set Output to One Output per Page, or turn those options off.',
+		);
+	}
+	return {
+		next: readNextPage(p),
+		resultsPath: typeof p.resultsField === 'string' ? p.resultsField.trim() : '',
+		stopWhenEmpty: p.stopWhenEmpty !== false,
+		maxPages: Math.floor(numberOption(p.maxPages, 'Maximum Pages', PAGINATION_DEFAULTS.maxPages, 1)),
+		output,
+	};
 }
 
 export function readOptions(ctx: IExecuteFunctions, itemIndex: number): NodeOptions {
 	const o = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	return {
+	const response: ResponseOptions = {
 		format: (o.responseFormat as ResponseOptions['format']) ?? 'autodetect',
 		fullResponse: o.fullResponse === true,
 		neverError: o.neverError === true,
-		timeoutMs: Number(o.timeout ?? DEFAULTS.timeoutMs),
-		followRedirects: o.followRedirects !== false,
-		maxRedirects: Number(o.maxRedirects ?? DEFAULTS.maxRedirects),
+	};
+	return {
+		...response,
+		exchange: {
+			timeoutMs: numberOption(o.timeout, 'Timeout (Ms)', DEFAULTS.timeoutMs, 1),
+			followRedirects: o.followRedirects !== false,
+			maxRedirects: numberOption(o.maxRedirects, 'Maximum Redirects', DEFAULTS.maxRedirects, 0),
+			urlField: REQUEST_FIELDS.url,
+		},
+		retry: readRetry(o),
+		pagination: readPagination(o, response),
+		proxy: { url: o.proxy as string | undefined, bypass: o.noProxy as string | undefined },
 		arrayFormat: (o.queryArrayFormat as ArrayFormat) ?? 'repeat',
-		concurrency: Math.max(1, Number(o.concurrency ?? DEFAULTS.concurrency)),
+		concurrency: Math.floor(numberOption(o.concurrency, 'Items in Flight', DEFAULTS.concurrency, 1)),
 		authTrace: o.authTrace === true,
 		outputBinaryField: (o.outputBinaryField as string) || 'data',
 	};
