@@ -39,8 +39,13 @@ export function diagnoseStatus(status: number, method?: MethodLabel): Diagnosis 
 	}
 	if (status === 404) return { summary: 'the URL was not found (404)', fix: 'Check the URL and the base URL of the credential.' };
 	if (status === 407) return { summary: 'the proxy requires authentication (407)', fix: 'Check the proxy user name and password.' };
-	if (status === 429) return { summary: 'the API is rate limiting requests (429)', fix: 'Lower the concurrency or turn on retries; the node honours Retry-After.' };
-	if (status >= 500) return { summary: `the API failed with a server error (${status})`, fix: 'Try again later, or turn on retries.' };
+	if (status === 429) {
+		return {
+			summary: 'the API is rate limiting requests (429)',
+			fix: 'Lower Items in Flight; if the API asks for long waits (Retry-After), raise Maximum Wait or Maximum Attempts under Retries.',
+		};
+	}
+	if (status >= 500) return { summary: `the API failed with a server error (${status})`, fix: 'Try again later; transient server errors are retried (Retries in the node options).' };
 	return undefined;
 }
 

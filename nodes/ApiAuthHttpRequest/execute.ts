@@ -12,6 +12,7 @@ import { SecretRegistry } from '../../lib/security/secretRegistry';
 import { type AuthSession, openSession } from '../../lib/session';
 import type { CoreServices, Logger } from '../../lib/services';
 import { errorItemJson, toNodeError } from './errors';
+import { ItemParameters } from './itemParameters';
 import { type NodeOptions, readOptions, readRequestSpec } from './parameters';
 
 function redactingLogger(logger: Logger, secrets: SecretRegistry): Logger {
@@ -20,8 +21,15 @@ function redactingLogger(logger: Logger, secrets: SecretRegistry): Logger {
 	return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error') };
 }
 
-async function runItem(ctx: IExecuteFunctions, session: AuthSession, itemIndex: number, options: NodeOptions, logger: Logger): Promise<INodeExecutionData[]> {
-	const spec = await readRequestSpec(ctx, itemIndex, options.arrayFormat);
+interface RunContext {
+	session: AuthSession;
+	options: NodeOptions;
+	params: ItemParameters;
+	logger: Logger;
+}
+
+async function runItem(ctx: IExecuteFunctions, { session, options, params, logger }: RunContext, itemIndex: number): Promise<INodeExecutionData[]> {
+	const spec = await readRequestSpec(ctx, params, itemIndex, options.arrayFormat);
 	const request = buildRequest(spec, session.connection.baseUrl);
 	const trace = session.newTrace();
 	const outputs = await performRequest(session, request, options, trace, logger);
@@ -60,9 +68,10 @@ export async function executeNode(this: IExecuteFunctions): Promise<INodeExecuti
 		return [items.map((_, item) => ({ json: errorItemJson(failure), pairedItem: { item } }))];
 	}
 
+	const run: RunContext = { session, options, params: new ItemParameters(this), logger: services.logger };
 	const results = await mapInOrder(items.length, options.concurrency, async (itemIndex) => {
 		try {
-			return await runItem(this, session, itemIndex, options, services.logger);
+			return await runItem(this, run, itemIndex);
 		} catch (error) {
 			const failure = toNodeError(node, error, secrets.redactor, itemIndex);
 			if (!continueOnFail) throw failure;

@@ -10,14 +10,15 @@ import type { RetryPolicy } from '../../lib/transport/retry';
 import type { ProxyInput } from '../../lib/transport/proxy';
 import { DEFAULTS } from './description/options';
 import { PAGINATION_DEFAULTS } from './description/pagination';
+import type { ItemParameters } from './itemParameters';
 
 interface NameValue {
 	name?: string;
 	value?: unknown;
 }
 
-function pairs(ctx: IExecuteFunctions, parameter: string, itemIndex: number): NameValue[] {
-	const collection = ctx.getNodeParameter(parameter, itemIndex, {}) as { parameters?: NameValue[] };
+function pairs(params: ItemParameters, parameter: string, itemIndex: number): NameValue[] {
+	const collection = params.get<{ parameters?: NameValue[] }>(parameter, itemIndex, {});
 	return (collection.parameters ?? []).filter((p) => p.name);
 }
 
@@ -30,22 +31,20 @@ function parseJsonBody(value: unknown): unknown {
 	}
 }
 
-async function readBody(ctx: IExecuteFunctions, itemIndex: number): Promise<BodySpec | undefined> {
-	if (!ctx.getNodeParameter('sendBody', itemIndex, false)) return undefined;
-	const contentType = ctx.getNodeParameter('contentType', itemIndex, 'json') as string;
+async function readBody(ctx: IExecuteFunctions, params: ItemParameters, itemIndex: number): Promise<BodySpec | undefined> {
+	if (!params.get<boolean>('sendBody', itemIndex, false)) return undefined;
+	const contentType = params.get<string>('contentType', itemIndex, 'json');
 	switch (contentType) {
 		case 'json': {
-			if (ctx.getNodeParameter('specifyBody', itemIndex, 'json') === 'json') {
-				return { type: 'json', value: parseJsonBody(ctx.getNodeParameter('jsonBody', itemIndex, '{}')) };
+			if (params.get<string>('specifyBody', itemIndex, 'json') === 'json') {
+				return { type: 'json', value: parseJsonBody(params.get<unknown>('jsonBody', itemIndex, '{}')) };
 			}
-			return { type: 'json', value: Object.fromEntries(pairs(ctx, 'bodyParameters', itemIndex).map((p) => [p.name, p.value])) };
+			return { type: 'json', value: Object.fromEntries(pairs(params, 'bodyParameters', itemIndex).map((p) => [p.name, p.value])) };
 		}
 		case 'form':
-			return { type: 'form', fields: pairs(ctx, 'bodyParameters', itemIndex).map((p) => [p.name as string, String(p.value ?? '')]) };
+			return { type: 'form', fields: pairs(params, 'bodyParameters', itemIndex).map((p) => [p.name as string, String(p.value ?? '')]) };
 		case 'multipart': {
-			const collection = ctx.getNodeParameter('multipartParameters', itemIndex, {}) as {
-				parameters?: Array<NameValue & { parameterType?: string; inputDataFieldName?: string }>;
-			};
+			const collection = params.get<{ parameters?: Array<NameValue & { parameterType?: string; inputDataFieldName?: string }> }>('multipartParameters', itemIndex, {});
 			const parts: Array<MultipartField | MultipartFile> = [];
 			for (const field of (collection.parameters ?? []).filter((p) => p.name)) {
 				if (field.parameterType === 'binary') {
@@ -62,11 +61,11 @@ async function readBody(ctx: IExecuteFunctions, itemIndex: number): Promise<Body
 		case 'raw':
 			return {
 				type: 'raw',
-				contentType: ctx.getNodeParameter('rawContentType', itemIndex, 'text/plain') as string,
-				data: String(ctx.getNodeParameter('rawBody', itemIndex, '')),
+				contentType: params.get<string>('rawContentType', itemIndex, 'text/plain'),
+				data: String(params.get<unknown>('rawBody', itemIndex, '')),
 			};
 		case 'binary': {
-			const property = ctx.getNodeParameter('inputDataFieldName', itemIndex, 'data') as string;
+			const property = params.get<string>('inputDataFieldName', itemIndex, 'data');
 			const meta = ctx.helpers.assertBinaryData(itemIndex, property);
 			const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
 			return { type: 'binary', contentType: meta.mimeType || 'application/octet-stream', data };
@@ -176,19 +175,19 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number): NodeOpti
 	};
 }
 
-export async function readRequestSpec(ctx: IExecuteFunctions, itemIndex: number, arrayFormat: ArrayFormat): Promise<RequestSpec> {
-	const query = ctx.getNodeParameter('sendQuery', itemIndex, false)
-		? pairs(ctx, 'queryParameters', itemIndex).map((p): [string, QueryScalar | QueryScalar[]] => [p.name as string, p.value as QueryScalar | QueryScalar[]])
+export async function readRequestSpec(ctx: IExecuteFunctions, params: ItemParameters, itemIndex: number, arrayFormat: ArrayFormat): Promise<RequestSpec> {
+	const query = params.get<boolean>('sendQuery', itemIndex, false)
+		? pairs(params, 'queryParameters', itemIndex).map((p): [string, QueryScalar | QueryScalar[]] => [p.name as string, p.value as QueryScalar | QueryScalar[]])
 		: [];
-	const headers = ctx.getNodeParameter('sendHeaders', itemIndex, false)
-		? pairs(ctx, 'headerParameters', itemIndex).map((p): [string, string] => [p.name as string, String(p.value ?? '')])
+	const headers = params.get<boolean>('sendHeaders', itemIndex, false)
+		? pairs(params, 'headerParameters', itemIndex).map((p): [string, string] => [p.name as string, String(p.value ?? '')])
 		: [];
 	return {
-		method: ctx.getNodeParameter('method', itemIndex, 'GET') as string,
-		url: String(ctx.getNodeParameter('url', itemIndex, '')),
+		method: params.get<string>('method', itemIndex, 'GET'),
+		url: String(params.get<unknown>('url', itemIndex, '')),
 		query,
 		arrayFormat,
 		headers,
-		body: await readBody(ctx, itemIndex),
+		body: await readBody(ctx, params, itemIndex),
 	};
 }
