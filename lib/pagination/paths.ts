@@ -1,6 +1,6 @@
 /** Dot paths into decoded JSON: `links.next`, `data.items`, `pages[0].url` (same as `pages.0.url`). */
 
-export function pathSegments(path: string): string[] {
+function pathSegments(path: string): string[] {
 	return path
 		.replace(/\[(\d+)\]/g, '.$1')
 		.split('.')

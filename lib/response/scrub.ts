@@ -13,7 +13,7 @@ export interface ScrubScope {
 	headers: boolean;
 }
 
-export function mayEchoSecrets(response: HttpResponse, redactor: Redactor, scope: ScrubScope): boolean {
+function mayEchoSecrets(response: HttpResponse, redactor: Redactor, scope: ScrubScope): boolean {
 	if (redactor.isEmpty) return false;
 	if (scope.body && redactor.contains(response.body.toString('utf8'))) return true;
 	return scope.headers && redactor.contains(JSON.stringify(response.headers));

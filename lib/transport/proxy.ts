@@ -37,7 +37,8 @@ export interface ProxyInput {
 	bypass?: string;
 }
 
-export const PROXY_FIELDS = { url: 'Proxy', bypass: 'Bypass Proxy For' } as const;
+/** The node option, as the editor names it. */
+export const PROXY_FIELD = 'Proxy';
 
 function decode(text: string): string {
 	try {
@@ -88,9 +89,9 @@ function firstSet(env: NodeJS.ProcessEnv, names: string[]): { name: string; valu
 export function resolveProxy(input: ProxyInput, env: NodeJS.ProcessEnv, secrets: SecretRegistry): ProxySettings | undefined {
 	const bypassText = input.bypass?.trim() || firstSet(env, ['no_proxy', 'NO_PROXY'])?.value;
 	// A $env:/$file: reference keeps a proxy password out of the workflow (see security/secretReferences.ts).
-	const nodeProxy = resolveSecret(input.url, PROXY_FIELDS.url, env)?.value.trim();
+	const nodeProxy = resolveSecret(input.url, PROXY_FIELD, env)?.value.trim();
 	if (nodeProxy) {
-		const endpoint = parseProxyUrl(nodeProxy, PROXY_FIELDS.url, secrets);
+		const endpoint = parseProxyUrl(nodeProxy, PROXY_FIELD, secrets);
 		return { http: endpoint, https: endpoint, bypass: parseBypassList(bypassText) };
 	}
 	const fromEnv = (names: string[]): ProxyEndpoint | undefined => {

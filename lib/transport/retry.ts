@@ -25,8 +25,6 @@ export interface RetryPolicy {
 	maxWaitMs: number;
 }
 
-export const NO_RETRIES: RetryPolicy = { maxAttempts: 1, baseDelayMs: 0, maxWaitMs: 0 };
-
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const NOT_TRANSIENT_5XX = new Set([501, 505]);
 /** Network failures worth another attempt; TLS and certificate failures are not among them. */

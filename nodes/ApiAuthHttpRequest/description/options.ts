@@ -142,7 +142,7 @@ export const optionsProperty: INodeProperties = {
 			default: '',
 			placeholder: 'http://user:password@proxy.example.com:3128',
 			description:
-				'HTTP proxy for API and token requests; https:// requests go through it in a CONNECT tunnel. Empty: HTTPS_PROXY / HTTP_PROXY of the n8n host, if set.',
+				'HTTP proxy for API and token requests; https:// requests go through it in a CONNECT tunnel. Empty: HTTPS_PROXY / HTTP_PROXY of the n8n host, if set. $env:NAME or $file:NAME keeps a proxy password out of the workflow.',
 		},
 		{
 			displayName: 'Bypass Proxy For',
