@@ -39,8 +39,13 @@ export function diagnoseStatus(status: number, method?: MethodLabel): Diagnosis 
 	}
 	if (status === 404) return { summary: 'the URL was not found (404)', fix: 'Check the URL and the base URL of the credential.' };
 	if (status === 407) return { summary: 'the proxy requires authentication (407)', fix: 'Check the proxy user name and password.' };
-	if (status === 429) return { summary: 'the API is rate limiting requests (429)', fix: 'Lower the concurrency or turn on retries; the node honours Retry-After.' };
-	if (status >= 500) return { summary: `the API failed with a server error (${status})`, fix: 'Try again later, or turn on retries.' };
+	if (status === 429) {
+		return {
+			summary: 'the API is rate limiting requests (429)',
+			fix: 'Lower Items in Flight; if the API asks for long waits (Retry-After), raise Maximum Wait or Maximum Attempts under Retries.',
+		};
+	}
+	if (status >= 500) return { summary: `the API failed with a server error (${status})`, fix: 'Try again later; transient server errors are retried (Retries in the node options).' };
 	return undefined;
 }
 
@@ -158,6 +163,18 @@ export function diagnoseNetwork(code: string | undefined, message: string, host:
 		case 'EHOSTUNREACH':
 		case 'ENETUNREACH':
 			return { summary: `${host} cannot be reached from this n8n host`, fix: 'Check the URL, and proxy or firewall settings.' };
+		case 'ERR_PROXY_UNREACHABLE':
+			return {
+				summary: `the proxy on the way to ${host} could not be reached`,
+				fix: 'Check the proxy address (the node\'s Proxy option, or HTTPS_PROXY / HTTP_PROXY) and that the proxy is running.',
+			};
+		case 'ERR_PROXY_AUTH':
+			return { summary: `the proxy on the way to ${host} requires authentication (407)`, fix: 'Check the user name and password in the proxy URL.' };
+		case 'ERR_PROXY_TUNNEL':
+			return {
+				summary: `the proxy refused to connect to ${host}`,
+				fix: 'Check that the proxy allows this host and port, or add the host to Bypass Proxy For (NO_PROXY).',
+			};
 		default:
 			return { summary: `the connection to ${host} failed (${code ?? 'unknown error'})`, fix: 'Check the URL and the network path to the service.' };
 	}

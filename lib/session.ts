@@ -13,6 +13,7 @@ import { ConfigError } from './errors';
 import { SecretRegistry } from './security/secretRegistry';
 import { describeOrigin } from './security/secretReferences';
 import type { CoreServices } from './services';
+import { type ProxyInput, resolveProxy } from './transport/proxy';
 
 /** Every credential type of the package, by n8n type name. Adding a type adds one entry. */
 export const AUTH_METHODS: Readonly<Record<string, AuthMethod>> = Object.fromEntries(
@@ -35,13 +36,15 @@ export function openSession(
 	/** Created by the caller, so values read before a failure can still be scrubbed from its error. */
 	secrets: SecretRegistry = new SecretRegistry(),
 	env: NodeJS.ProcessEnv = process.env,
+	/** The node's proxy options; the environment's proxy variables apply where they are empty. */
+	proxy: ProxyInput = {},
 ): AuthSession {
 	const method = AUTH_METHODS[credentialType];
 	if (!method) {
 		throw new ConfigError('Authentication', `unknown credential type "${credentialType}"`, 'Choose one of the credential types of this node.');
 	}
 	const reader = new CredentialReader(raw, secrets, env);
-	const connection = readConnection(reader);
+	const connection = { ...readConnection(reader), proxy: resolveProxy(proxy, env, secrets) };
 	const authenticator = method.create(reader, { connection, secrets, services, origins: reader.origins, raw });
 	const secretSources = Object.fromEntries(Object.entries(reader.origins).map(([field, o]) => [field, describeOrigin(o)]));
 	return {

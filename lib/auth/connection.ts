@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../errors';
 import { ALLOWED_DOMAINS_FIELD, parseAllowedDomains, type UrlPolicy } from '../security/urlPolicy';
+import type { ProxySettings } from '../transport/proxy';
 import { parseTls, TLS_FIELDS, type TlsSettings } from '../transport/tls';
 import type { CredentialReader } from './credentialReader';
 
@@ -12,6 +13,8 @@ export interface ConnectionSettings {
 	testUrl?: string;
 	policy: UrlPolicy;
 	tls: TlsSettings;
+	/** Set by the session from the node's options and the environment (see transport/proxy.ts). */
+	proxy?: ProxySettings;
 }
 
 export const BASE_URL_FIELD = 'Base URL';

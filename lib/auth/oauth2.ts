@@ -31,7 +31,7 @@ function createOAuth2(connect: boolean): AuthMethod['create'] {
 			store: tokenStore(services.logger),
 			clock: services.clock,
 			logger: services.logger,
-			agent: agentFor(settings.tokenUrl, connection.tls),
+			agent: agentFor(settings.tokenUrl, connection.tls, connection.proxy),
 			...storeSettings(),
 			onToken: (state) => secrets.add(state.accessToken, state.refreshToken),
 		});

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { AuthorizationCode, ClientCredentials, type ModuleOptions, ResourceOwnerPassword } from 'simple-oauth2';
 import { diagnoseNetwork, diagnoseOAuthError, diagnoseStatus, type GrantLabel } from '../diagnosis';
 import { TokenRequestError } from '../errors';
+import { retryAfterSeconds } from '../transport/retry';
 import { displayUrl } from '../transport/send';
 import type http from 'node:http';
 import type { OAuth2Settings } from './settings';
@@ -77,14 +78,6 @@ interface BoomLike {
 
 function header(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
-}
-
-export function retryAfterSeconds(value: string | undefined, now: number): number | undefined {
-	if (!value) return undefined;
-	const seconds = Number(value);
-	if (Number.isFinite(seconds)) return Math.max(0, seconds);
-	const date = Date.parse(value);
-	return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 
 /** simple-oauth2 / wreck failure → TokenRequestError with the endpoint, status, OAuth error and fix. */

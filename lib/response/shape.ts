@@ -110,14 +110,15 @@ export function assertAccepted(response: HttpResponse, options: ResponseOptions,
 	});
 }
 
-function asItems(value: unknown): Array<Record<string, unknown>> {
+/** JSON results → output items: one per array element (non-objects wrapped as `{ data }`). */
+export function asItems(value: unknown): Array<Record<string, unknown>> {
 	if (Array.isArray(value)) return value.map((entry) => (entry !== null && typeof entry === 'object' && !Array.isArray(entry) ? entry : { data: entry }));
 	if (value !== null && typeof value === 'object') return [value as Record<string, unknown>];
 	return [{ data: value }];
 }
 
-export function shapeResponse(response: HttpResponse, options: ResponseOptions): ShapedResponse {
-	const decoded = decodeBody(response, options.format);
+/** A response whose body is decoded already → output items (and the file, for a binary body). */
+export function shapeDecoded(response: HttpResponse, decoded: DecodedBody, options: ResponseOptions): ShapedResponse {
 	const binary = decoded.kind === 'binary' ? decoded.value : undefined;
 	if (options.fullResponse) {
 		return {
@@ -135,4 +136,8 @@ export function shapeResponse(response: HttpResponse, options: ResponseOptions):
 	if (decoded.kind === 'binary') return { items: [{}], binary };
 	if (decoded.kind === 'text') return { items: [{ data: decoded.value }] };
 	return { items: asItems(decoded.value) };
+}
+
+export function shapeResponse(response: HttpResponse, options: ResponseOptions): ShapedResponse {
+	return shapeDecoded(response, decodeBody(response, options.format), options);
 }

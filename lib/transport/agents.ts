@@ -1,9 +1,11 @@
 /**
- * One keep-alive connection pool per TLS configuration (and proxy, see proxy.ts), shared by API
+ * One keep-alive connection pool per TLS configuration and proxy (see proxy.ts), shared by API
  * calls and token calls of every credential that uses the same settings.
  */
 import http from 'node:http';
 import https from 'node:https';
+import { type ProxyEndpoint, type ProxySettings, proxyFor } from './proxy';
+import { ForwardingHttpAgent, TunnelingHttpsAgent } from './proxyAgents';
 import type { TlsSettings } from './tls';
 
 /**
@@ -13,7 +15,7 @@ import type { TlsSettings } from './tls';
  */
 class PooledHttpAgent extends http.Agent {}
 class PooledHttpsAgent extends https.Agent {}
-for (const agentClass of [PooledHttpAgent, PooledHttpsAgent]) {
+for (const agentClass of [PooledHttpAgent, PooledHttpsAgent, ForwardingHttpAgent, TunnelingHttpsAgent]) {
 	Object.defineProperty(agentClass.prototype, 'isImmutable', { value: true });
 }
 
@@ -26,26 +28,28 @@ const pools = new Map<string, AgentPair>();
 
 const KEEP_ALIVE = { keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 256, scheduling: 'lifo' as const };
 
-export function agentsFor(tls: TlsSettings): AgentPair {
-	const known = pools.get(tls.fingerprint);
+export function agentsFor(tls: TlsSettings, proxy?: ProxyEndpoint): AgentPair {
+	const key = proxy ? `${tls.fingerprint}|${proxy.key}` : tls.fingerprint;
+	const known = pools.get(key);
 	if (known) return known;
-	const pair: AgentPair = {
-		http: new PooledHttpAgent(KEEP_ALIVE),
-		https: new PooledHttpsAgent({
-			...KEEP_ALIVE,
-			ca: tls.ca,
-			cert: tls.cert,
-			key: tls.key,
-			passphrase: tls.passphrase,
-			rejectUnauthorized: tls.rejectUnauthorized,
-		}),
+	const tlsOptions: https.AgentOptions = {
+		...KEEP_ALIVE,
+		ca: tls.ca,
+		cert: tls.cert,
+		key: tls.key,
+		passphrase: tls.passphrase,
+		rejectUnauthorized: tls.rejectUnauthorized,
 	};
-	pools.set(tls.fingerprint, pair);
+	const pair: AgentPair = proxy
+		? { http: new ForwardingHttpAgent(proxy, KEEP_ALIVE), https: new TunnelingHttpsAgent(proxy, tlsOptions) }
+		: { http: new PooledHttpAgent(KEEP_ALIVE), https: new PooledHttpsAgent(tlsOptions) };
+	pools.set(key, pair);
 	return pair;
 }
 
-export function agentFor(url: URL, tls: TlsSettings): http.Agent {
-	const pair = agentsFor(tls);
+/** The pool for a request to `url`: through the proxy that applies to it, if any. */
+export function agentFor(url: URL, tls: TlsSettings, proxy?: ProxySettings): http.Agent {
+	const pair = agentsFor(tls, proxyFor(url, proxy));
 	return url.protocol === 'https:' ? pair.https : pair.http;
 }
 

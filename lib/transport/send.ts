@@ -3,7 +3,7 @@
  * every status returned as a response, network and TLS failures turned into TransportError with
  * a diagnosis. Nothing of axios' error (which holds the request headers) escapes.
  */
-import axios, { type AxiosRequestConfig } from 'axios';
+import axios from 'axios';
 import type http from 'node:http';
 import { diagnoseNetwork } from '../diagnosis';
 import { TransportError } from '../errors';
@@ -12,8 +12,6 @@ import type { HttpResponse, OutgoingRequest } from './types';
 export interface SendOptions {
 	agent: http.Agent;
 	timeoutMs: number;
-	/** Plain-http proxy for http:// targets (absolute-form requests); https goes through the agent. */
-	proxy?: AxiosRequestConfig['proxy'];
 	signal?: AbortSignal;
 	/** Whether a client certificate is configured, for the diagnosis of TLS failures. */
 	clientCertificate?: boolean;
@@ -66,7 +64,8 @@ export async function send(request: OutgoingRequest, options: SendOptions): Prom
 			timeout: options.timeoutMs,
 			httpAgent: isHttps ? undefined : options.agent,
 			httpsAgent: isHttps ? options.agent : undefined,
-			proxy: isHttps ? false : (options.proxy ?? false),
+			// Proxies are in the agents (transport/proxy.ts): axios must not apply HTTP(S)_PROXY a second time.
+			proxy: false,
 			signal: options.signal,
 		});
 		const body = Buffer.isBuffer(response.data) ? response.data : Buffer.from(response.data ?? '');

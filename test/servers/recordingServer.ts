@@ -16,6 +16,8 @@ export interface RecordedRequest {
 	body: Buffer;
 	/** Subject CN of the client certificate, when mTLS was used. */
 	clientCert?: string;
+	/** The client's port: one value per connection, to see keep-alive reuse. */
+	remotePort?: number;
 }
 
 export interface Reply {
@@ -64,6 +66,7 @@ export async function startRecordingServer(options: ServerOptions = {}): Promise
 				headers: req.headers,
 				body: Buffer.concat(chunks),
 				clientCert: peer && peer.subject ? String(peer.subject.CN) : undefined,
+				remotePort: req.socket.remotePort,
 			};
 			requests.push(recorded);
 			try {

@@ -40,3 +40,22 @@ export async function resetTokenState(): Promise<void> {
 	await distStore.resetTokenStore();
 	rmSync(distStore.tokenStoreDir(), { recursive: true, force: true });
 }
+
+/**
+ * A clock whose sleep returns at once and moves time on by the wait: every wait the built code
+ * makes (retry back-off, Retry-After) is recorded, and no test waits for it in wall time.
+ */
+export function recordingClock(): { waits: number[]; now(): number; restore(): void } {
+	let offset = 0;
+	const waits: number[] = [];
+	const now = (): number => Date.now() + offset;
+	const restore = distClock.useClock({
+		now,
+		sleep: (ms) => {
+			waits.push(ms);
+			offset += Math.max(0, ms);
+			return new Promise((resolve) => setImmediate(resolve));
+		},
+	});
+	return { waits, now, restore };
+}

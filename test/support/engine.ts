@@ -31,7 +31,17 @@ export const PACKAGE_NAME = 'n8n-nodes-api-auth';
 export const NODE_TYPE = `${PACKAGE_NAME}.apiAuthHttpRequest`;
 const ITEMS_NODE_TYPE = 'test.items';
 
-/** Emits the items given in its parameter: the start of every test workflow. */
+/** A file for an input item: `{ $binary: { data: { base64, mimeType, fileName } } }` in the item's JSON. */
+export interface TestFile {
+	base64: string;
+	mimeType: string;
+	fileName?: string;
+}
+
+/**
+ * Emits the items given in its parameter: the start of every test workflow. An item's `$binary`
+ * entry becomes its binary data (stored the way n8n stores files), the rest its JSON.
+ */
 class ItemsNode implements INodeType {
 	description = {
 		displayName: 'Items',
@@ -48,7 +58,18 @@ class ItemsNode implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
 		const items = typeof raw === 'string' ? (JSON.parse(raw) as IDataObject[]) : raw;
-		return [items.map((json) => ({ json }))];
+		const output: INodeExecutionData[] = [];
+		for (const { $binary, ...json } of items) {
+			const item: INodeExecutionData = { json };
+			if ($binary) {
+				item.binary = {};
+				for (const [property, file] of Object.entries($binary as Record<string, TestFile>)) {
+					item.binary[property] = await this.helpers.prepareBinaryData(Buffer.from(file.base64, 'base64'), file.fileName, file.mimeType);
+				}
+			}
+			output.push(item);
+		}
+		return [output];
 	}
 }
 

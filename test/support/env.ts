@@ -8,3 +8,5 @@ if (!process.env.N8N_USER_FOLDER?.includes('n8n-api-auth-test-')) {
 	process.env.N8N_USER_FOLDER = mkdtempSync(join(tmpdir(), 'n8n-api-auth-test-'));
 }
 process.env.N8N_LOG_LEVEL ??= 'silent';
+// The host's proxy settings must not steer the tests' requests; proxy tests set their own.
+for (const name of ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY']) delete process.env[name];

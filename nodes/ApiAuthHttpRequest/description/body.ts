@@ -4,6 +4,26 @@ const show = (contentType: string[], extra: Record<string, unknown[]> = {}) => (
 	show: { sendBody: [true], contentType, ...extra },
 });
 
+const bodyParametersFor = (displayOptions: INodeProperties['displayOptions']): INodeProperties => ({
+	displayName: 'Body Parameters',
+	name: 'bodyParameters',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	placeholder: 'Add Parameter',
+	default: { parameters: [{ name: '', value: '' }] },
+	displayOptions,
+	options: [
+		{
+			name: 'parameters',
+			displayName: 'Parameter',
+			values: [
+				{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+				{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+			],
+		},
+	],
+});
+
 export const bodyProperties: INodeProperties[] = [
 	{
 		displayName: 'Send Body',
@@ -45,25 +65,10 @@ export const bodyProperties: INodeProperties[] = [
 		displayOptions: show(['json'], { specifyBody: ['json'] }),
 		description: 'The JSON body; an expression may return an object or a JSON string',
 	},
-	{
-		displayName: 'Body Parameters',
-		name: 'bodyParameters',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		placeholder: 'Add Parameter',
-		default: { parameters: [{ name: '', value: '' }] },
-		displayOptions: { show: { sendBody: [true], contentType: ['json', 'form'] }, hide: { specifyBody: ['json'] } },
-		options: [
-			{
-				name: 'parameters',
-				displayName: 'Parameter',
-				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-				],
-			},
-		],
-	},
+	// Two declarations of one parameter: JSON shows it only for "Using Fields Below", form always.
+	// (A hide rule on specifyBody would hide it for forms too, where specifyBody keeps its default.)
+	bodyParametersFor(show(['json'], { specifyBody: ['keypair'] })),
+	bodyParametersFor(show(['form'])),
 	{
 		displayName: 'Multipart Fields',
 		name: 'multipartParameters',

@@ -1,9 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { paginationOption } from './pagination';
 
 export const DEFAULTS = {
 	timeoutMs: 60_000,
 	maxRedirects: 10,
+	/** Enough to keep a 20 ms API at ~500 requests/s, low enough for typical per-client rate limits. */
 	concurrency: 10,
+	retryMaxAttempts: 3,
+	retryFirstWaitMs: 1_000,
+	retryMaxWaitSeconds: 60,
 } as const;
 
 export const optionsProperty: INodeProperties = {
@@ -87,6 +92,65 @@ export const optionsProperty: INodeProperties = {
 			typeOptions: { minValue: 1, maxValue: 1000 },
 			default: DEFAULTS.concurrency,
 			description: 'How many items are requested at the same time. Output keeps the input order.',
+		},
+		{
+			displayName: 'Retries',
+			name: 'retry',
+			type: 'fixedCollection',
+			placeholder: 'Set Retries',
+			default: {},
+			description:
+				'On 429, 5xx and network errors: waits as Retry-After asks, or backs off exponentially with jitter. POST and PATCH are retried only on 429, 503 and connection failures before sending. Default: 3 attempts.',
+			options: [
+				{
+					name: 'settings',
+					displayName: 'Retries',
+					values: [
+						{
+							displayName: 'Maximum Attempts',
+							name: 'maxAttempts',
+							type: 'number',
+							typeOptions: { minValue: 1, maxValue: 20 },
+							default: DEFAULTS.retryMaxAttempts,
+							description: 'Attempts in all, the first included. 1 turns retries off.',
+						},
+						{
+							displayName: 'First Wait (Ms)',
+							name: 'firstWaitMs',
+							type: 'number',
+							typeOptions: { minValue: 0 },
+							default: DEFAULTS.retryFirstWaitMs,
+							description: 'Back-off before the first retry, doubled for each further one (with jitter), when the server sends no Retry-After',
+						},
+						{
+							displayName: 'Maximum Wait (Seconds)',
+							name: 'maxWaitSeconds',
+							type: 'number',
+							typeOptions: { minValue: 0 },
+							default: DEFAULTS.retryMaxWaitSeconds,
+							description: 'Longest wait before one retry. When Retry-After asks for longer, the node stops retrying and reports the answer.',
+						},
+					],
+				},
+			],
+		},
+		paginationOption,
+		{
+			displayName: 'Proxy',
+			name: 'proxy',
+			type: 'string',
+			default: '',
+			placeholder: 'http://user:password@proxy.example.com:3128',
+			description:
+				'HTTP proxy for API and token requests; https:// requests go through it in a CONNECT tunnel. Empty: HTTPS_PROXY / HTTP_PROXY of the n8n host, if set. $env:NAME or $file:NAME keeps a proxy password out of the workflow.',
+		},
+		{
+			displayName: 'Bypass Proxy For',
+			name: 'noProxy',
+			type: 'string',
+			default: '',
+			placeholder: 'localhost, .internal.example.com, 10.0.0.0/8',
+			description: 'Hosts reached without the proxy, separated by commas (* for all). Empty: NO_PROXY of the n8n host, if set.',
 		},
 		{
 			displayName: 'Include Auth Trace',
