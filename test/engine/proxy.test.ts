@@ -37,7 +37,7 @@ afterAll(async () => {
 	distAgents.destroyAgents();
 });
 
-beforeEach(() => {
+beforeEach(async () => {
 	for (const server of [api, plainApi]) server.requests.length = 0;
 	for (const p of [proxy, openProxy]) {
 		p.tunnels.length = 0;
@@ -45,7 +45,7 @@ beforeEach(() => {
 	}
 	oauthTls.tokenRequests.length = 0;
 	oauthPlain.tokenRequests.length = 0;
-	resetTokenState();
+	await resetTokenState();
 	// Fresh pools: a connection kept alive by an earlier test must not hide whether this one used the proxy.
 	distAgents.destroyAgents();
 });

@@ -116,21 +116,21 @@ describe('POST', () => {
 });
 
 describe('with OAuth2', () => {
-	beforeEach(() => {
-		resetTokenState();
+	beforeEach(async () => {
+		await resetTokenState();
 		oauth.tokenRequests.length = 0;
 	});
 
 	it('a retry goes through the exchange again and carries the token renewed during the wait', async () => {
-		// The wait runs into the token's refresh window (60 s before its 3600 s expiry).
-		api.setHandler(failingFirst({ status: 503, headers: { 'retry-after': '3570' } }));
+		// The wait runs past the token's 3600 s expiry: the retry has to wait for a renewed one.
+		api.setHandler(failingFirst({ status: 503, headers: { 'retry-after': '3601' } }));
 		const { error, output } = await runWorkflow({
-			parameters: request('GET', retries({ maxWaitSeconds: 3600 })),
+			parameters: request('GET', retries({ maxWaitSeconds: 3700 })),
 			credential: { type: 'apiAuthOAuth2', data: { grantType: 'clientCredentials', accessTokenUrl: oauth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret } },
 		});
 		expect(error).toBeUndefined();
 		expect(output[0].json.ok).toBe(true);
-		expect(clock.waits).toEqual([3_570_000]);
+		expect(clock.waits).toEqual([3_601_000]);
 		expect(oauth.tokenRequests).toHaveLength(2);
 		const [first, second] = api.requests.map((r) => r.headers.authorization);
 		expect(first).toMatch(/^Bearer /);

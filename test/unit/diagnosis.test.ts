@@ -42,7 +42,7 @@ describe('HTTP statuses', () => {
 		[403, 'oauth2', /scope and audience/],
 		[403, 'apiKey', /permissions/],
 		[429, 'bearer', /Retry-After/],
-		[503, 'bearer', /retries/],
+		[503, 'bearer', /Retries/],
 	])('%i for %s', (status, method, fix) => {
 		expect(diagnoseStatus(status, method)?.fix).toMatch(fix);
 	});
