@@ -1,0 +1,59 @@
+/**
+ * Debian's Chromium driven by playwright-core: headless, a fresh profile, every background
+ * service of the browser off (these machines reach no internet), n8n's data-test-id attributes
+ * for getByTestId, and a record of any request that would leave localhost.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page, selectors } from 'playwright-core';
+import { CHROMIUM } from '../../../scripts/support/chromium';
+import { packageRoot } from '../../../scripts/support/packageRoot';
+
+export const SCREENSHOT_DIR = join(packageRoot(), 'test-results', 'e2e');
+
+const CHROMIUM_ARGS = [
+	'--no-sandbox',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-sync',
+];
+
+export interface Browser {
+	page: Page;
+	/** URLs the page requested outside localhost. */
+	external: string[];
+	screenshot(name: string): Promise<void>;
+	close(): Promise<void>;
+}
+
+export async function openBrowser(): Promise<Browser> {
+	selectors.setTestIdAttribute('data-test-id');
+	const profile = mkdtempSync(join(tmpdir(), 'n8n-api-auth-chromium-'));
+	const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+		executablePath: CHROMIUM,
+		headless: true,
+		args: CHROMIUM_ARGS,
+		viewport: { width: 1440, height: 900 },
+	});
+	const page = context.pages()[0] ?? (await context.newPage());
+	page.setDefaultTimeout(30_000);
+	const external: string[] = [];
+	page.on('request', (request) => {
+		const url = new URL(request.url());
+		if (url.protocol.startsWith('http') && !['localhost', '127.0.0.1'].includes(url.hostname)) external.push(request.url());
+	});
+	mkdirSync(SCREENSHOT_DIR, { recursive: true });
+	return {
+		page,
+		external,
+		screenshot: async (name) => void (await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) })),
+		async close() {
+			await context.close();
+			rmSync(profile, { recursive: true, force: true });
+		},
+	};
+}
