@@ -112,18 +112,19 @@ describe.each(DEMO_CASES)('credential "$credentialType" in the editor', (demo) =
 		await openNewCredential(demo);
 		await nameCredential(`My ${demo.credentialName.replace('Demo: ', '')}`);
 		await fillForm(demo, wrongSecret);
-		if (demo.key === 'bearer') await browser.screenshot('credential-form');
+		const modal = page.getByTestId('editCredential-modal');
+		if (demo.key === 'bearer') await browser.screenshot('credential-form', modal);
 
 		const failed = await saveAndReadTest(TEST_FAILED);
 		expect(failed).toMatch(failure);
 		expect(failed).not.toContain(wrongSecret);
-		await browser.screenshot(`credential-test-failure-${demo.key}`);
+		await browser.screenshot(`credential-test-failure-${demo.key}`, modal);
 
 		await field(secretField).fill(rightSecret);
 		const passed = await saveAndReadTest(TESTED_OK);
 		expect(passed).toMatch(TESTED_OK);
 		expect(passed).not.toMatch(TEST_FAILED);
-		await browser.screenshot(`credential-test-success-${demo.key}`);
+		await browser.screenshot(`credential-test-success-${demo.key}`, modal);
 	});
 });
 
@@ -139,7 +140,7 @@ it('runs a demo workflow and shows the output', async () => {
 	// The JSON view shows the auth trace too: where the token came from and when it expires.
 	await output.getByTestId('radio-button-json').click();
 	await expectVisible(output.getByText('tokenSource'));
-	await browser.screenshot('workflow-output');
+	await browser.screenshot('workflow-output', page.getByTestId('ndv'));
 });
 
 it('the editor requested nothing outside localhost', () => {

@@ -3,6 +3,8 @@
  * (`n8n execute`, the same engine a manual run uses): every one is green, its output is what the
  * demo API answered to the credential, and no secret is in the saved run.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEMO_SECRETS } from '../../scripts/demo/api';
 import { DEMO_CASES, REQUEST_NAME } from '../../scripts/demo/fixtures';
 import { n8nOutput } from '../../scripts/n8n/instance';
@@ -40,4 +42,12 @@ describe.each(DEMO_CASES)('demo workflow "$workflowName"', (demo) => {
 		const { bearerToken, apiKey, basicPassword, clientSecret } = DEMO_SECRETS;
 		expect(findLeaks(run, [bearerToken, apiKey, basicPassword, clientSecret])).toEqual([]);
 	});
+});
+
+it('n8n\'s logs hold no secret of the demo credentials', () => {
+	const logs = join(e2eContext().site.userFolder, 'logs');
+	const text = readdirSync(logs).map((name) => readFileSync(join(logs, name), 'utf8')).join('\n');
+	expect(text.length).toBeGreaterThan(0);
+	const { bearerToken, apiKey, basicPassword, clientSecret } = DEMO_SECRETS;
+	expect(findLeaks(text, [bearerToken, apiKey, basicPassword, clientSecret])).toEqual([]);
 });

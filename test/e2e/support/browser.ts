@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page, selectors } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page, selectors } from 'playwright-core';
 import { CHROMIUM } from '../../../scripts/support/chromium';
 import { packageRoot } from '../../../scripts/support/packageRoot';
 
@@ -26,7 +26,8 @@ export interface Browser {
 	page: Page;
 	/** URLs the page requested outside localhost. */
 	external: string[];
-	screenshot(name: string): Promise<void>;
+	/** The whole page, or only `target` (a dialog, a panel). */
+	screenshot(name: string, target?: Locator): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -50,7 +51,7 @@ export async function openBrowser(): Promise<Browser> {
 	return {
 		page,
 		external,
-		screenshot: async (name) => void (await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) })),
+		screenshot: async (name, target) => void (await (target ?? page).screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) })),
 		async close() {
 			await context.close();
 			rmSync(profile, { recursive: true, force: true });
