@@ -63,4 +63,7 @@ async function main(): Promise<void> {
 	log('');
 }
 
-void main();
+main().catch((error: unknown) => {
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
+});

@@ -27,9 +27,9 @@ export function nodesFolder(site: N8nSite): string {
  * ports of their own, next to n8n's, so both can run at once.
  */
 export function n8nEnvironment(site: N8nSite, role: 'server' | 'cli' = 'server'): NodeJS.ProcessEnv {
+	const inherited = { ...process.env };
 	// NODE_ENV=test (set by jest) makes n8n refuse to load nodes and silences its log.
-	const { NODE_ENV, ...inherited } = process.env;
-	void NODE_ENV;
+	delete inherited.NODE_ENV;
 	return {
 		...inherited,
 		PATH: site.runtime.path,
