@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startDemoApi } from './demo/api';
 import { DEMO_CASES } from './demo/fixtures';
 import { importDemo } from './demo/importDemo';
-import type { N8nSite } from './n8n/environment';
+import { type N8nSite, n8nUrl } from './n8n/environment';
 import { type RunningN8n, startN8n } from './n8n/instance';
 import { DEMO_OWNER, ensureOwner } from './n8n/owner';
 import { ensureRuntime } from './runtime';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
 	const site: N8nSite = { runtime, userFolder: join(runtime.cacheDir, 'demo'), port: Number(process.env[PORT_ENV] ?? 5678) };
 	log(`n8n user folder: ${site.userFolder}`);
 
-	const api = await startDemoApi();
+	const api = await startDemoApi({ n8nUrl: n8nUrl(site) });
 	let n8n: RunningN8n | undefined;
 	let stopping = false;
 	const stop = async (code: number): Promise<void> => {

@@ -3,7 +3,8 @@
  * start, on 127.0.0.1 only.
  *   - a static API whose /bearer, /api-key and /basic paths each want one credential;
  *   - a real OAuth2 server (the one the engine tests use) with 60-second access tokens, so a
- *     renewal shows up within a minute, and its protected /api.
+ *     renewal shows up within a minute, and its protected /api. Its /authorize approves at once
+ *     and sends the code to n8n's OAuth2 callback, for the Connect button.
  * Secrets are demo values, printed nowhere but the demo credentials.
  */
 import { basicAuthorization } from '../../lib/auth/basic';
@@ -22,6 +23,13 @@ export const DEMO_SECRETS = {
 
 export const DEMO_TOKEN_LIFETIME_SECONDS = 60;
 
+export interface DemoApiOptions {
+	/** n8n's address: its OAuth2 callback is the demo client's redirect URI. */
+	n8nUrl: string;
+	/** Access token lifetime (default 60 s). */
+	tokenLifetimeSeconds?: number;
+}
+
 export interface DemoApi {
 	/** Origin of the static API: /bearer, /api-key, /basic. */
 	apiUrl: string;
@@ -29,6 +37,8 @@ export interface DemoApi {
 	oauthUrl: string;
 	/** PEM of the CA that signed both servers' certificate. */
 	caCert: string;
+	/** Tokens of a grant made at start, as if a user had pressed Connect once. */
+	connectGrant: { accessToken: string; refreshToken: string };
 	close(): Promise<void>;
 }
 
@@ -54,18 +64,26 @@ function answer(request: RecordedRequest): Reply {
 	return { status: 200, body: { ok: true, authenticatedWith: guard.method, path, orders: ORDERS } };
 }
 
-export async function startDemoApi(): Promise<DemoApi> {
+export async function startDemoApi(options: DemoApiOptions): Promise<DemoApi> {
 	const pki = await testPki();
 	const api = await startRecordingServer({ tls: pki.server, handler: answer });
 	const oauth = await startOAuth2Server({
 		tls: pki.server,
-		accessTokenLifetime: DEMO_TOKEN_LIFETIME_SECONDS,
-		clients: [{ id: DEMO_SECRETS.clientId, secret: DEMO_SECRETS.clientSecret, grants: ['client_credentials'] }],
+		accessTokenLifetime: options.tokenLifetimeSeconds ?? DEMO_TOKEN_LIFETIME_SECONDS,
+		clients: [
+			{
+				id: DEMO_SECRETS.clientId,
+				secret: DEMO_SECRETS.clientSecret,
+				grants: ['client_credentials', 'authorization_code', 'refresh_token'],
+				redirectUris: [`${options.n8nUrl}/rest/oauth2-credential/callback`],
+			},
+		],
 	});
 	return {
 		apiUrl: api.url,
 		oauthUrl: oauth.url,
 		caCert: pki.ca.cert,
+		connectGrant: await oauth.issueGrant(DEMO_SECRETS.clientId),
 		async close() {
 			await Promise.all([api.close(), oauth.close()]);
 		},

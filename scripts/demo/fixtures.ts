@@ -16,8 +16,8 @@ export interface DemoCase {
 	credentialName: string;
 	workflowId: string;
 	workflowName: string;
-	/** What the demo API answers to a good credential, in authenticatedWith (static API). */
-	expect: { authenticatedWith?: string; client?: string };
+	/** Part of what the demo API answers to a good credential. */
+	expect: { path: string; authenticatedWith?: string; client?: string };
 	data(api: DemoApi): Record<string, unknown>;
 }
 
@@ -31,7 +31,7 @@ export const DEMO_CASES: DemoCase[] = [
 		credentialName: 'Demo: Bearer token',
 		workflowId: 'apiAuthDemoWfBea',
 		workflowName: 'Demo: Bearer token',
-		expect: { authenticatedWith: 'bearer token' },
+		expect: { path: '/orders', authenticatedWith: 'bearer token' },
 		data: (api) => ({ token: DEMO_SECRETS.bearerToken, headerPrefix: 'Bearer', baseUrl: `${api.apiUrl}/bearer`, testUrl: '/me', ...tls(api) }),
 	},
 	{
@@ -41,7 +41,7 @@ export const DEMO_CASES: DemoCase[] = [
 		credentialName: 'Demo: API key',
 		workflowId: 'apiAuthDemoWfKey',
 		workflowName: 'Demo: API key',
-		expect: { authenticatedWith: 'API key' },
+		expect: { path: '/orders', authenticatedWith: 'API key' },
 		data: (api) => ({ apiKey: DEMO_SECRETS.apiKey, placement: 'header', parameterName: 'X-API-Key', baseUrl: `${api.apiUrl}/api-key`, testUrl: '/me', ...tls(api) }),
 	},
 	{
@@ -51,7 +51,7 @@ export const DEMO_CASES: DemoCase[] = [
 		credentialName: 'Demo: Basic auth',
 		workflowId: 'apiAuthDemoWfBas',
 		workflowName: 'Demo: Basic auth',
-		expect: { authenticatedWith: 'basic auth' },
+		expect: { path: '/orders', authenticatedWith: 'basic auth' },
 		data: (api) => ({ user: DEMO_SECRETS.basicUser, password: DEMO_SECRETS.basicPassword, baseUrl: `${api.apiUrl}/basic`, testUrl: '/me', ...tls(api) }),
 	},
 	{
@@ -61,7 +61,7 @@ export const DEMO_CASES: DemoCase[] = [
 		credentialName: 'Demo: OAuth2 client credentials',
 		workflowId: 'apiAuthDemoWfOa2',
 		workflowName: 'Demo: OAuth2 client credentials',
-		expect: { client: DEMO_SECRETS.clientId },
+		expect: { path: '/api/orders', client: DEMO_SECRETS.clientId },
 		data: (api) => ({
 			grantType: 'clientCredentials',
 			accessTokenUrl: `${api.oauthUrl}/token`,
@@ -72,6 +72,30 @@ export const DEMO_CASES: DemoCase[] = [
 			baseUrl: `${api.oauthUrl}/api`,
 			testUrl: '/me',
 			...tls(api),
+		}),
+	},
+	{
+		key: 'connect',
+		credentialType: 'apiAuthOAuth2Connect',
+		credentialId: 'apiAuthDemoCrCon',
+		credentialName: 'Demo: OAuth2 Connect',
+		workflowId: 'apiAuthDemoWfCon',
+		workflowName: 'Demo: OAuth2 Connect (authorization code)',
+		expect: { path: '/api/orders', client: DEMO_SECRETS.clientId },
+		data: (api) => ({
+			grantType: 'authorizationCode',
+			usePkce: true,
+			authUrl: `${api.oauthUrl}/authorize`,
+			accessTokenUrl: `${api.oauthUrl}/token`,
+			clientId: DEMO_SECRETS.clientId,
+			clientSecret: DEMO_SECRETS.clientSecret,
+			authentication: 'header',
+			// The scope of the grant made at start: a refresh may not ask for more (RFC 6749, 6).
+			scope: 'default',
+			baseUrl: `${api.oauthUrl}/api`,
+			...tls(api),
+			// As if Connect had been pressed once: the workflow runs at once, Reconnect works too.
+			oauthTokenData: { access_token: api.connectGrant.accessToken, refresh_token: api.connectGrant.refreshToken, token_type: 'Bearer' },
 		}),
 	},
 ];

@@ -1,11 +1,12 @@
 /**
  * Loads the demo into an n8n user folder through n8n's own command line: the package (as the
- * Community Nodes installer would), the demo credentials and the demo workflows.
+ * Community Nodes installer would), the demo credentials and the demo workflows; and makes n8n
+ * trust the demo API's CA for its OAuth2 callback.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodesFolder, type N8nSite } from '../n8n/environment';
+import { extraCaFile, nodesFolder, type N8nSite } from '../n8n/environment';
 import { installPackage } from '../n8n/installPackage';
 import { logFile, n8nCommand } from '../n8n/instance';
 import type { Log } from '../support/processes';
@@ -16,6 +17,7 @@ export async function importDemo(site: N8nSite, api: DemoApi, log: Log): Promise
 	log('Installing the package into n8n\'s nodes folder (as Settings → Community Nodes would)…');
 	mkdirSync(nodesFolder(site), { recursive: true });
 	await installPackage(nodesFolder(site), logFile(site, 'package-install'));
+	writeFileSync(extraCaFile(site), api.caCert);
 
 	// The files hold the demo secrets in clear: a private folder, removed right after the import.
 	const scratch = mkdtempSync(join(tmpdir(), 'n8n-api-auth-demo-'));

@@ -3,6 +3,7 @@
  * folder, listening on 127.0.0.1 only, and nothing that calls out to n8n's services
  * (telemetry, version checks, templates, banners, verified-package lists, AI features).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runtime } from '../runtime';
 
@@ -20,6 +21,14 @@ export function n8nUrl(site: N8nSite): string {
 /** Where n8n installs community packages; it loads every n8n-nodes-* folder in its node_modules. */
 export function nodesFolder(site: N8nSite): string {
 	return join(site.userFolder, '.n8n', 'nodes');
+}
+
+/**
+ * CA certificates n8n's own HTTPS calls trust in addition to the system's: the demo API's, for
+ * the token request n8n's OAuth2 callback makes after Connect.
+ */
+export function extraCaFile(site: N8nSite): string {
+	return join(site.userFolder, 'extra-ca.pem');
 }
 
 /**
@@ -42,6 +51,7 @@ export function n8nEnvironment(site: N8nSite, role: 'server' | 'cli' = 'server')
 		N8N_RUNNERS_BROKER_PORT: String(site.port + (role === 'server' ? 1 : 2)),
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'info',
+		...(existsSync(extraCaFile(site)) ? { NODE_EXTRA_CA_CERTS: extraCaFile(site) } : {}),
 		// Nothing but localhost.
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_DIAGNOSTICS_CONFIG_FRONTEND: '',

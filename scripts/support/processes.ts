@@ -48,11 +48,14 @@ export async function capture(command: string, args: string[], options: { cwd?: 
 	let stderr = '';
 	child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
 	child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-	const code = await new Promise<number | null>((resolve, reject) => {
+	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
 		child.once('error', reject);
-		child.once('exit', resolve);
+		child.once('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
 	});
-	if (code !== 0) throw new Error(`"${command} ${args.join(' ')}" failed (exit ${code}): ${stderr.trim().split('\n').slice(-15).join('\n')}`);
+	if (code !== 0) {
+		const output = `${stdout}\n${stderr}`.trim().split('\n').slice(-20).join('\n');
+		throw new Error(`"${command} ${args.join(' ')}" failed (${signal ?? `exit ${code}`}):\n${output}`);
+	}
 	return stdout;
 }
 

@@ -24,8 +24,8 @@ const CHROMIUM_ARGS = [
 
 export interface Browser {
 	page: Page;
-	/** URLs the page requested outside localhost. */
-	external: string[];
+	/** Requests the browser made outside localhost, with the page that made each. */
+	external: Array<{ url: string; from: string }>;
 	/** The whole page, or only `target` (a dialog, a panel). */
 	screenshot(name: string, target?: Locator): Promise<void>;
 	close(): Promise<void>;
@@ -39,13 +39,25 @@ export async function openBrowser(): Promise<Browser> {
 		headless: true,
 		args: CHROMIUM_ARGS,
 		viewport: { width: 1440, height: 900 },
+		// n8n is plain http on localhost; the only HTTPS page is the demo OAuth2 server's authorize
+		// page (Connect), whose certificate comes from the CA made for the run.
+		ignoreHTTPSErrors: true,
 	});
 	const page = context.pages()[0] ?? (await context.newPage());
 	page.setDefaultTimeout(30_000);
-	const external: string[] = [];
-	page.on('request', (request) => {
+	const external: Browser['external'] = [];
+	// On the context: popups (Connect's authorize window) count too.
+	context.on('request', (request) => {
 		const url = new URL(request.url());
-		if (url.protocol.startsWith('http') && !['localhost', '127.0.0.1'].includes(url.hostname)) external.push(request.url());
+		if (url.protocol.startsWith('http') && !['localhost', '127.0.0.1'].includes(url.hostname)) {
+			let from = '';
+			try {
+				from = request.frame().url();
+			} catch {
+				// A service worker's request has no frame.
+			}
+			external.push({ url: request.url(), from });
+		}
 	});
 	mkdirSync(SCREENSHOT_DIR, { recursive: true });
 	return {

@@ -10,6 +10,8 @@ export interface E2eContext {
 	apiUrl: string;
 	oauthUrl: string;
 	caCert: string;
+	/** Lifetime of the demo OAuth2 server's access tokens. */
+	tokenLifetimeSeconds: number;
 }
 
 const ENV = 'N8N_API_AUTH_E2E_CONTEXT';
