@@ -3,7 +3,7 @@
  * started in its own process group and awaited until it answers.
  */
 import { join } from 'node:path';
-import { capture, type Log, runStep, type Service, startService } from '../support/processes';
+import { type Finished, type Log, runCaptured, runStep, type Service, startService } from '../support/processes';
 import { n8nEnvironment, type N8nSite, n8nUrl } from './environment';
 
 export function logFile(site: N8nSite, name: string): string {
@@ -15,9 +15,9 @@ export async function n8nCommand(site: N8nSite, args: string[]): Promise<void> {
 	await runStep(site.runtime.node, [site.runtime.n8nBin, ...args], { env: n8nEnvironment(site, 'cli'), logFile: logFile(site, 'n8n-cli') });
 }
 
-/** Runs an n8n command and returns its standard output. */
-export async function n8nOutput(site: N8nSite, args: string[]): Promise<string> {
-	return await capture(site.runtime.node, [site.runtime.n8nBin, ...args], { env: n8nEnvironment(site, 'cli') });
+/** Runs an n8n command and returns what it printed and how it ended. */
+export async function n8nRun(site: N8nSite, args: string[]): Promise<Finished> {
+	return await runCaptured(site.runtime.node, [site.runtime.n8nBin, ...args], { env: n8nEnvironment(site, 'cli') });
 }
 
 export interface RunningN8n {

@@ -41,22 +41,40 @@ export async function runStep(command: string, args: string[], options: StepOpti
 	}
 }
 
-/** Runs a command and returns what it printed on stdout. */
-export async function capture(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+export interface Finished {
+	stdout: string;
+	stderr: string;
+	code: number | null;
+	signal: NodeJS.Signals | null;
+}
+
+/** Runs a command to its end and returns what it printed and how it ended. */
+export async function runCaptured(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Finished> {
 	const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let stdout = '';
 	let stderr = '';
 	child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
 	child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+	const drained = new Promise<void>((resolve) => child.stdout.once('end', () => resolve()));
 	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
 		child.once('error', reject);
 		child.once('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
 	});
-	if (code !== 0) {
-		const output = `${stdout}\n${stderr}`.trim().split('\n').slice(-20).join('\n');
-		throw new Error(`"${command} ${args.join(' ')}" failed (${signal ?? `exit ${code}`}):\n${output}`);
-	}
-	return stdout;
+	// The last output may still be in the pipe; a grandchild holding it open must not hang us.
+	await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+	return { stdout, stderr, code, signal };
+}
+
+export function failure(command: string, args: string[], finished: Finished): Error {
+	const output = `${finished.stdout}\n${finished.stderr}`.trim().split('\n').slice(-20).join('\n');
+	return new Error(`"${command} ${args.join(' ')}" failed (${finished.signal ?? `exit ${finished.code}`}):\n${output}`);
+}
+
+/** Runs a command and returns what it printed on stdout; rejects unless it exits with 0. */
+export async function capture(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+	const finished = await runCaptured(command, args, options);
+	if (finished.code !== 0) throw failure(command, args, finished);
+	return finished.stdout;
 }
 
 export interface Service {
