@@ -104,7 +104,7 @@ async function ensureN8n(root: string, node: { node: string; home: string }, pat
 			await capture(node.node, ['-e', `require(${JSON.stringify(join(modules, addon))})`], { cwd: dir });
 		}
 		markComplete(dir, stamp);
-		log(`  n8n ready after ${Math.round((Date.now() - started) / 1000)} s.`);
+		log(`  n8n installed and built in ${Math.round((Date.now() - started) / 1000)} s.`);
 	}
 	const bin = join(modules, 'n8n', 'bin', 'n8n');
 	if (!existsSync(bin)) throw new Error(`${bin} is missing. Delete ${dir} and try again.`);
