@@ -50,7 +50,8 @@ export interface OAuth2TestServer {
 
 export interface OAuth2ServerOptions {
 	accessTokenLifetime?: number;
-	clients?: Array<{ id: string; secret: string; grants: string[] }>;
+	/** redirectUris: where /authorize may send a code (default: http://127.0.0.1/callback and http://localhost/callback). */
+	clients?: Array<{ id: string; secret: string; grants: string[]; redirectUris?: string[] }>;
 	users?: Array<{ username: string; password: string }>;
 	/** Issue no expires_in (the library always does; this strips it). */
 	omitExpiresIn?: boolean;
@@ -107,7 +108,7 @@ export async function startOAuth2Server(options: OAuth2ServerOptions = {}): Prom
 		async getClient(id: string, secret: string | null) {
 			const client = clients.find((c) => c.id === id);
 			if (!client || (secret !== null && secret !== undefined && client.secret !== secret)) return false;
-			return { id: client.id, grants: client.grants, redirectUris: ['http://127.0.0.1/callback', 'http://localhost/callback'] };
+			return { id: client.id, grants: client.grants, redirectUris: client.redirectUris ?? ['http://127.0.0.1/callback', 'http://localhost/callback'] };
 		},
 		async getUser(username: string, password: string) {
 			const user = users.find((u) => u.username === username && u.password === password);

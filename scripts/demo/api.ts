@@ -1,0 +1,91 @@
+/**
+ * The demo API that `npm start` and the end-to-end tests run beside n8n: HTTPS with a CA made at
+ * start, on 127.0.0.1 only.
+ *   - a static API whose /bearer, /api-key and /basic paths each want one credential;
+ *   - a real OAuth2 server (the one the engine tests use) with 60-second access tokens, so a
+ *     renewal shows up within a minute, and its protected /api. Its /authorize approves at once
+ *     and sends the code to n8n's OAuth2 callback, for the Connect button.
+ * Secrets are demo values, printed nowhere but the demo credentials.
+ */
+import { basicAuthorization } from '../../lib/auth/basic';
+import { testPki } from '../../test/servers/certs';
+import { startOAuth2Server } from '../../test/servers/oauth2Server';
+import { type RecordedRequest, type Reply, startRecordingServer } from '../../test/servers/recordingServer';
+
+export const DEMO_SECRETS = {
+	bearerToken: 'demo-bearer-token-change-me',
+	apiKey: 'demo-api-key-change-me',
+	basicUser: 'demo',
+	basicPassword: 'demo-password-change-me',
+	clientId: 'demo-client',
+	clientSecret: 'demo-client-secret-change-me',
+} as const;
+
+export const DEMO_TOKEN_LIFETIME_SECONDS = 60;
+
+export interface DemoApiOptions {
+	/** n8n's address: its OAuth2 callback is the demo client's redirect URI. */
+	n8nUrl: string;
+	/** Access token lifetime (default 60 s). */
+	tokenLifetimeSeconds?: number;
+}
+
+export interface DemoApi {
+	/** Origin of the static API: /bearer, /api-key, /basic. */
+	apiUrl: string;
+	/** Origin of the OAuth2 server: /token, and /api protected by its tokens. */
+	oauthUrl: string;
+	/** PEM of the CA that signed both servers' certificate. */
+	caCert: string;
+	/** Tokens of a grant made at start, as if a user had pressed Connect once. */
+	connectGrant: { accessToken: string; refreshToken: string };
+	close(): Promise<void>;
+}
+
+const ORDERS = [
+	{ id: 1001, item: 'Keyboard', quantity: 2 },
+	{ id: 1002, item: 'Monitor', quantity: 1 },
+];
+
+/** Which credential each path wants, and the check of the request's credential. */
+const GUARDS: Array<{ prefix: string; method: string; accepts(request: RecordedRequest): boolean }> = [
+	{ prefix: '/bearer', method: 'bearer token', accepts: (r) => r.headers.authorization === `Bearer ${DEMO_SECRETS.bearerToken}` },
+	{ prefix: '/api-key', method: 'API key', accepts: (r) => r.headers['x-api-key'] === DEMO_SECRETS.apiKey },
+	{ prefix: '/basic', method: 'basic auth', accepts: (r) => r.headers.authorization === basicAuthorization(DEMO_SECRETS.basicUser, DEMO_SECRETS.basicPassword) },
+];
+
+function answer(request: RecordedRequest): Reply {
+	const guard = GUARDS.find((g) => request.path === g.prefix || request.path.startsWith(`${g.prefix}/`));
+	if (!guard) return { status: 404, body: { error: 'not_found', paths: GUARDS.map((g) => g.prefix) } };
+	if (!guard.accepts(request)) {
+		return { status: 401, headers: { 'www-authenticate': 'Bearer realm="demo"' }, body: { error: 'unauthorized', expected: guard.method } };
+	}
+	const path = request.path.slice(guard.prefix.length) || '/';
+	return { status: 200, body: { ok: true, authenticatedWith: guard.method, path, orders: ORDERS } };
+}
+
+export async function startDemoApi(options: DemoApiOptions): Promise<DemoApi> {
+	const pki = await testPki();
+	const api = await startRecordingServer({ tls: pki.server, handler: answer });
+	const oauth = await startOAuth2Server({
+		tls: pki.server,
+		accessTokenLifetime: options.tokenLifetimeSeconds ?? DEMO_TOKEN_LIFETIME_SECONDS,
+		clients: [
+			{
+				id: DEMO_SECRETS.clientId,
+				secret: DEMO_SECRETS.clientSecret,
+				grants: ['client_credentials', 'authorization_code', 'refresh_token'],
+				redirectUris: [`${options.n8nUrl}/rest/oauth2-credential/callback`],
+			},
+		],
+	});
+	return {
+		apiUrl: api.url,
+		oauthUrl: oauth.url,
+		caCert: pki.ca.cert,
+		connectGrant: await oauth.issueGrant(DEMO_SECRETS.clientId),
+		async close() {
+			await Promise.all([api.close(), oauth.close()]);
+		},
+	};
+}

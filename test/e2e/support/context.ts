@@ -1,0 +1,27 @@
+/**
+ * What the global setup started, handed to the test files through environment variables (they
+ * run in other processes).
+ */
+import type { N8nSite } from '../../../scripts/n8n/environment';
+
+export interface E2eContext {
+	site: N8nSite;
+	n8nUrl: string;
+	apiUrl: string;
+	oauthUrl: string;
+	caCert: string;
+	/** Lifetime of the demo OAuth2 server's access tokens. */
+	tokenLifetimeSeconds: number;
+}
+
+const ENV = 'N8N_API_AUTH_E2E_CONTEXT';
+
+export function saveContext(context: E2eContext): void {
+	process.env[ENV] = JSON.stringify(context);
+}
+
+export function e2eContext(): E2eContext {
+	const raw = process.env[ENV];
+	if (!raw) throw new Error('The end-to-end context is missing: run these tests with "npm run test:e2e".');
+	return JSON.parse(raw) as E2eContext;
+}
