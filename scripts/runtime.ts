@@ -112,12 +112,17 @@ async function ensureN8n(root: string, node: { node: string; home: string }, pat
 	return bin;
 }
 
-export async function ensureRuntime(log: Log = console.log): Promise<Runtime> {
+/** Node 24 alone (for the engine tests on Node 24): no n8n install. */
+export async function ensureNode24(log: Log = console.log): Promise<{ root: string; node: { node: string; home: string }; path: string }> {
 	const root = cacheDir();
 	mkdirSync(root, { recursive: true });
 	log(`Runtime cache: ${root} (set ${CACHE_ENV} to move it)`);
 	const node = await ensureNode(root, log);
-	const path = [dirname(node.node), process.env.PATH ?? ''].join(delimiter);
+	return { root, node, path: [dirname(node.node), process.env.PATH ?? ''].join(delimiter) };
+}
+
+export async function ensureRuntime(log: Log = console.log): Promise<Runtime> {
+	const { root, node, path } = await ensureNode24(log);
 	const n8nBin = await ensureN8n(root, node, path, log);
 	return { cacheDir: root, node: node.node, n8nBin, path };
 }

@@ -5,14 +5,14 @@
  */
 import { spawn } from 'node:child_process';
 import { delimiter, join } from 'node:path';
-import { ensureRuntime } from './runtime';
+import { ensureNode24 } from './runtime';
 import { capture } from './support/processes';
 import { packageRoot } from './support/packageRoot';
 
 async function main(): Promise<number> {
 	const [command, ...args] = process.argv.slice(2);
 	if (!command) throw new Error('Usage: withNode24 <command> [arguments…]');
-	const runtime = await ensureRuntime();
+	const runtime = await ensureNode24();
 	const env = { ...process.env, PATH: [join(packageRoot(), 'node_modules', '.bin'), runtime.path].join(delimiter) };
 	console.log(`Running "${command} ${args.join(' ')}" with node ${(await capture('node', ['--version'], { env })).trim()}`);
 	const child = spawn(command, args, { env, stdio: 'inherit' });
