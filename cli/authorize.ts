@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * n8n-api-auth-authorize: obtains a refresh token with the authorization-code grant and PKCE, for
+ * n8n-connect-account: obtains a refresh token with the authorization-code grant and PKCE, for
  * the "API Auth: OAuth2" credential when the provider cannot redirect to n8n. Run it on a machine
  * with a browser; paste the printed refresh token into the credential.
  */
@@ -13,7 +13,7 @@ import { startAuthorization } from '../lib/oauth2/authorize';
 import { readOAuth2Settings } from '../lib/oauth2/settings';
 import { SecretRegistry } from '../lib/security/secretRegistry';
 
-const USAGE = `Usage: n8n-api-auth-authorize --auth-url URL --token-url URL --client-id ID [options]
+const USAGE = `Usage: n8n-connect-account --auth-url URL --token-url URL --client-id ID [options]
 
   --client-secret-env NAME   read the client secret from this environment variable (default N8N_API_AUTH_CLIENT_SECRET)
   --scope "a b"              scopes to request (add offline_access if the provider needs it for a refresh token)

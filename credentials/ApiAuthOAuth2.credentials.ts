@@ -55,7 +55,7 @@ export class ApiAuthOAuth2 implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://auth.example.com/oauth/authorize',
-			description: 'The authorization endpoint; used by the "authorize" helper that obtains a refresh token (see the documentation)',
+			description: 'The authorization endpoint; used by the n8n-connect-account helper that obtains a refresh token with PKCE (see the documentation)',
 			displayOptions: { show: { grantType: ['authorizationCode'] } },
 		},
 		{
