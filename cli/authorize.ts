@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * n8n-connect-account: obtains a refresh token with the authorization-code grant and PKCE, for
- * the "API Auth: OAuth2" credential when the provider cannot redirect to n8n. Run it on a machine
+ * the "Authenticated HTTP: OAuth 2.0" credential when the provider cannot redirect to n8n. Run it on a machine
  * with a browser; paste the printed refresh token into the credential.
  */
 import { readFileSync } from 'node:fs';

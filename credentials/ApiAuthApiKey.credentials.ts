@@ -5,7 +5,7 @@ import { connectionProperties, DOCS_URL, secretDescription, secretReferenceNotic
 export class ApiAuthApiKey implements ICredentialType {
 	name = 'apiAuthApiKey';
 
-	displayName = 'API Auth: API Key';
+	displayName = 'Authenticated HTTP: API Key';
 
 	documentationUrl = `${DOCS_URL}#api-key`;
 

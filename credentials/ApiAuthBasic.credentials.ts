@@ -5,7 +5,7 @@ import { connectionProperties, DOCS_URL, secretDescription, secretReferenceNotic
 export class ApiAuthBasic implements ICredentialType {
 	name = 'apiAuthBasic';
 
-	displayName = 'API Auth: Basic Auth';
+	displayName = 'Authenticated HTTP: Basic Auth';
 
 	documentationUrl = `${DOCS_URL}#basic-auth`;
 

@@ -5,7 +5,7 @@ import { connectionProperties, DOCS_URL, secretDescription, secretReferenceNotic
 export class ApiAuthBearerToken implements ICredentialType {
 	name = 'apiAuthBearerToken';
 
-	displayName = 'API Auth: Bearer Token';
+	displayName = 'Authenticated HTTP: Bearer Token';
 
 	documentationUrl = `${DOCS_URL}#bearer-token`;
 

@@ -17,7 +17,7 @@ import { connectionProperties, DOCS_URL, secretDescription, secretReferenceNotic
 export class ApiAuthOAuth2 implements ICredentialType {
 	name = 'apiAuthOAuth2';
 
-	displayName = 'API Auth: OAuth2';
+	displayName = 'Authenticated HTTP: OAuth 2.0';
 
 	documentationUrl = `${DOCS_URL}#oauth2`;
 
@@ -35,7 +35,7 @@ export class ApiAuthOAuth2 implements ICredentialType {
 				{
 					name: 'Authorization Code (Refresh Token)',
 					value: 'authorizationCode',
-					description: 'A user authorized the client once; paste the refresh token you obtained. For a Connect button, use the "API Auth: OAuth2 (Connect)" credential.',
+					description: 'A user authorized the client once; paste the refresh token you obtained. For a Connect button, use the "Authenticated HTTP: OAuth 2.0 Connect" credential.',
 				},
 			],
 			default: 'clientCredentials',

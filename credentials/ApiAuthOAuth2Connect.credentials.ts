@@ -20,7 +20,7 @@ export class ApiAuthOAuth2Connect implements ICredentialType {
 
 	extends = ['oAuth2Api'];
 
-	displayName = 'API Auth: OAuth2 (Connect)';
+	displayName = 'Authenticated HTTP: OAuth 2.0 Connect';
 
 	documentationUrl = `${DOCS_URL}#oauth2-connect`;
 

@@ -7,6 +7,7 @@
  * The window is min(margin, share × lifetime): 60 s before expiry for an hour-long token, but a
  * 10-second token is still used for 9 seconds.
  */
+import { exponentialBackoff } from '../backoff';
 import type { TokenState, TokenStatus } from '../stores/tokenStore';
 
 export interface RefreshPolicy {
@@ -79,9 +80,7 @@ export function decide(input: {
 	return usable ? { action: 'renewSoon', state, via } : { action: 'renew', via };
 }
 
-/** Exponential back-off after token endpoint failures, honouring the server's Retry-After. */
+/** The pause after token endpoint failures (1 s doubling to a minute), or the server's Retry-After if longer. */
 export function backoffUntil(now: number, failures: number, retryAfterSeconds?: number): number {
-	const exponential = Math.min(60_000, 1_000 * 2 ** Math.max(0, failures - 1));
-	const jittered = exponential * (0.8 + Math.random() * 0.4);
-	return now + Math.max(jittered, (retryAfterSeconds ?? 0) * 1000);
+	return now + Math.max(exponentialBackoff(failures, 1_000, 60_000), (retryAfterSeconds ?? 0) * 1000);
 }

@@ -12,6 +12,7 @@
  * with jitter. A wait longer than the maximum stops retrying: the last answer is what the node reports.
  */
 import { clock } from '../clock';
+import { exponentialBackoff } from '../backoff';
 import { TransportError } from '../errors';
 import { responseHeader } from './headers';
 import type { HttpResponse } from './types';
@@ -61,10 +62,8 @@ export function retryAfterSeconds(value: string | undefined, now: number): numbe
 	return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 
-/** Exponential back-off with "equal jitter": between half and all of base × 2^(retry-1). */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
-	const full = Math.min(policy.maxWaitMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
-	return Math.round(full / 2 + (random() * full) / 2);
+	return exponentialBackoff(retry, policy.baseDelayMs, policy.maxWaitMs, random);
 }
 
 /**

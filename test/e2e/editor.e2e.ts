@@ -5,12 +5,20 @@
  * go to test-results/e2e (the README's come from there). Diagnosis texts are asserted on their
  * stable parts only.
  */
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { DemoApi } from '../../scripts/demo/api';
 import { DEMO_CASES, type DemoCase, REQUEST_NAME } from '../../scripts/demo/fixtures';
 import { DEMO_OWNER } from '../../scripts/n8n/owner';
 import { type Browser, openBrowser } from './support/browser';
 import { e2eContext } from './support/context';
+
+/** The credential type's name as the editor lists it, from the built package n8n loaded. */
+function credentialDisplayName(typeName: string): string {
+	const file = `${typeName.charAt(0).toUpperCase()}${typeName.slice(1)}`;
+	const module = require(join(__dirname, '..', '..', 'dist', 'credentials', `${file}.credentials.js`)) as Record<string, new () => { displayName: string }>;
+	return new module[file]().displayName;
+}
 
 const context = e2eContext();
 const api = { apiUrl: context.apiUrl, oauthUrl: context.oauthUrl, caCert: context.caCert, connectGrant: { accessToken: '', refreshToken: '' } } as DemoApi;
@@ -69,13 +77,7 @@ async function openNewCredential(demo: DemoCase): Promise<void> {
 	await page.goto(`${context.n8nUrl}/home/credentials/create`);
 	const typeName = demo.credentialType;
 	const select = page.getByTestId('new-credential-type-select');
-	const label = {
-		apiAuthBearerToken: 'API Auth: Bearer Token',
-		apiAuthApiKey: 'API Auth: API Key',
-		apiAuthBasic: 'API Auth: Basic Auth',
-		apiAuthOAuth2: 'API Auth: OAuth2',
-		apiAuthOAuth2Connect: 'API Auth: OAuth2 (Connect)',
-	}[typeName] as string;
+	const label = credentialDisplayName(typeName);
 	await select.locator('input').fill(label);
 	await page.getByTestId('new-credential-type-select-option').getByText(label, { exact: true }).click();
 	await page.getByTestId('new-credential-type-button').click();

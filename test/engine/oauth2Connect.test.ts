@@ -1,5 +1,5 @@
 /**
- * "API Auth: OAuth2 (Connect)": n8n's Connect button stores oauthTokenData in the credential
+ * "Authenticated HTTP: OAuth 2.0 Connect": n8n's Connect button stores oauthTokenData in the credential
  * (n8n_expires_at included, as n8n 2.40's callback writes it). The node uses that access token
  * while it lasts, then refreshes with its refresh token and keeps the rotated tokens in its store.
  */

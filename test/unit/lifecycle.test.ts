@@ -47,10 +47,11 @@ describe('decide', () => {
 describe('back-off', () => {
 	it('grows exponentially, capped at a minute, and honours Retry-After', () => {
 		const spread = (failures: number, retryAfter?: number) => backoffUntil(0, failures, retryAfter);
-		expect(spread(1)).toBeGreaterThanOrEqual(800);
-		expect(spread(1)).toBeLessThanOrEqual(1_200);
-		expect(spread(4)).toBeGreaterThanOrEqual(6_400);
-		expect(spread(20)).toBeLessThanOrEqual(72_000);
+		expect(spread(1)).toBeGreaterThanOrEqual(500);
+		expect(spread(1)).toBeLessThanOrEqual(1_000);
+		expect(spread(4)).toBeGreaterThanOrEqual(4_000);
+		expect(spread(4)).toBeLessThanOrEqual(8_000);
+		expect(spread(20)).toBeLessThanOrEqual(60_000);
 		expect(spread(1, 30)).toBe(30_000);
 	});
 });
