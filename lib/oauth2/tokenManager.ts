@@ -16,10 +16,11 @@ import { TokenRequestError } from '../errors';
 import type { Logger } from '../services';
 import type { LockHandle, TokenState, TokenStatus, TokenStore } from '../stores/tokenStore';
 import { jwtExpiry } from './jwt';
-import { backoffUntil, decide, type Decision, isFresh, isUsable, type RefreshPolicy } from './lifecycle';
+import { decide, type Decision, isFresh, isUsable, type RefreshPolicy } from './lifecycle';
 import type { OAuth2Settings } from './settings';
 import { requestGrant, requestRefresh, type TokenPayload, type TokenTransport } from './simpleOAuth2';
-import { MissingAccessTokenError, parseTokenResponse } from './tokenResponse';
+import { asTokenError, backoffError, inProgressError, interruptedRefreshError, reconnectError, statusAfterFailure, unknownOutcomeError } from './tokenErrors';
+import { parseTokenResponse } from './tokenResponse';
 import { displayUrl } from '../transport/send';
 
 export type TokenSource = 'cache' | 'store' | 'fetched' | 'refreshed' | 'credential';
@@ -74,6 +75,10 @@ class RetryLater {
 export class TokenManager {
 	private readonly policy: RefreshPolicy;
 	private readonly canGrant: boolean;
+	/** For messages: the token URL without query. */
+	private readonly endpoint: string;
+	/** What a renewal is called in messages. */
+	private readonly kind: 'request' | 'refresh';
 
 	constructor(
 		private readonly settings: OAuth2Settings,
@@ -82,6 +87,8 @@ export class TokenManager {
 	) {
 		this.policy = { refreshMarginMs: settings.refreshMarginMs, refreshWindowShare: settings.refreshWindowShare };
 		this.canGrant = settings.grant !== 'authorizationCode';
+		this.endpoint = displayUrl(settings.tokenUrl);
+		this.kind = this.canGrant ? 'request' : 'refresh';
 	}
 
 	/** A token that is not `rejected` and not past its refresh point, obtained by the rules above. */
@@ -101,8 +108,8 @@ export class TokenManager {
 			// A flight that started before this caller's token was rejected may bring that same token back.
 			if (isUsable(result.state, this.deps.clock.now(), options.rejected)) return result;
 		}
-		throw new TokenRequestError(`The API rejected every token obtained from ${displayUrl(this.settings.tokenUrl)}`, {
-			endpoint: displayUrl(this.settings.tokenUrl),
+		throw new TokenRequestError(`The API rejected every token obtained from ${this.endpoint}`, {
+			endpoint: this.endpoint,
 			fix: 'Check Token Expired Status Codes, and the scope and audience the API requires.',
 		});
 	}
@@ -113,7 +120,7 @@ export class TokenManager {
 		let timer: NodeJS.Timeout | undefined;
 		const late = new Promise<never>((_, reject) => {
 			// At least a second, as a token request had before: a renewal after a slow API answer gets a chance.
-			timer = setTimeout(() => reject(this.inProgressError(this.deps.clock.now() - started, 'here')), Math.max(1_000, deadline - started));
+			timer = setTimeout(() => reject(inProgressError(this.endpoint, this.kind, this.deps.clock.now() - started, 'here')), Math.max(1_000, deadline - started));
 		});
 		try {
 			return await Promise.race([flight, late]);
@@ -156,9 +163,9 @@ export class TokenManager {
 				case 'use':
 					return this.remember(decision.state, fromCredential ? 'credential' : 'store');
 				case 'reconnect':
-					throw this.reconnectError(decision.message, decision.fix);
+					throw reconnectError(this.endpoint, decision.message, decision.fix);
 				case 'backoff': {
-					if (!decision.transient || decision.until >= options.deadline) throw this.backoffError(decision);
+					if (!decision.transient || decision.until >= options.deadline) throw backoffError(this.endpoint, decision, clock.now());
 					await clock.sleep(Math.max(1, decision.until - clock.now()));
 					continue;
 				}
@@ -172,7 +179,7 @@ export class TokenManager {
 				case 'renew': {
 					const lock = await store.tryLock(this.key, this.deps.leaseMs);
 					if (!lock) {
-						if (clock.now() + this.deps.pollMs >= options.deadline) throw this.inProgressError(clock.now() - started, 'elsewhere');
+						if (clock.now() + this.deps.pollMs >= options.deadline) throw inProgressError(this.endpoint, this.kind, clock.now() - started, 'elsewhere');
 						await clock.sleep(this.deps.pollMs);
 						continue;
 					}
@@ -260,12 +267,12 @@ export class TokenManager {
 						return await finish(await requestGrant(this.settings, transport(), now), 'fetched');
 					}
 					if (error.outcomeUnknown) return await this.afterUnknownOutcome(error, state, transport, now, finish);
-					throw error.grantRevoked && interrupted ? this.afterInterrupted(error, interrupted.at) : error;
+					throw error.grantRevoked && interrupted ? interruptedRefreshError(error, Math.max(0, Math.round((clock.now() - interrupted.at) / 1000))) : error;
 				}
 			}
 			return await finish(await requestGrant(this.settings, transport(), now), 'fetched');
 		} catch (error) {
-			const failure = this.asTokenError(error);
+			const failure = asTokenError(error, this.endpoint);
 			throw (await this.recordFailure(failure, status, via)) ? new RetryLater(failure) : failure;
 		}
 	}
@@ -288,57 +295,15 @@ export class TokenManager {
 			this.deps.logger.warn('API Auth: the refresh answer was lost; sending the same refresh once more (Retry Refresh After Unknown Outcome is on)');
 			return await finish(await requestRefresh(this.settings, previous.refreshToken as string, transport(), now), 'refreshed', previous.refreshToken);
 		}
-		throw new TokenRequestError(`${error.message}. The refresh may have gone through without the answer arriving, so it is not sent again blindly`, {
-			endpoint: error.endpoint,
-			fix: 'Retry later: the next attempt uses the same refresh token. If the provider rotated it meanwhile, reconnect the credential. Providers that allow repeating a refresh can turn on Retry Refresh After Unknown Outcome.',
-			outcomeUnknown: true,
-		});
+		throw unknownOutcomeError(error);
 	}
 
-	/** The refresh token was refused after a refresh by a process that died: say what happened. */
-	private afterInterrupted(error: TokenRequestError, since: number): TokenRequestError {
-		const ago = Math.max(0, Math.round((this.deps.clock.now() - since) / 1000));
-		return new TokenRequestError(
-			`${error.message}. A refresh sent ${ago} s earlier by another n8n process never finished (the process stopped while waiting for the token endpoint); the provider had most likely already replaced the refresh token`,
-			{ endpoint: error.endpoint, status: error.status, oauthError: error.oauthError, oauthErrorDescription: error.oauthErrorDescription, fix: error.fix, grantRevoked: true },
-		);
-	}
-
-	private asTokenError(error: unknown): TokenRequestError {
-		if (error instanceof TokenRequestError) return error;
-		const endpoint = displayUrl(this.settings.tokenUrl);
-		if (error instanceof MissingAccessTokenError) {
-			return new TokenRequestError(`Token request to ${endpoint} failed: ${error.message}`, {
-				endpoint,
-				fix: `Check the Access Token URL, or set Custom Token Response Fields if the provider names the token differently.`,
-			});
-		}
-		return new TokenRequestError(`Token request to ${endpoint} failed: ${(error as Error).message}`, { endpoint, fix: 'Check the OAuth2 settings of the credential.' });
-	}
-
-	/**
-	 * Writes the failure into the status record (never the token state). True when it was recorded
-	 * as a back-off that waiting items may wait out.
-	 */
+	/** Records a failure in the status record; true when waiting items may wait out its back-off. */
 	private async recordFailure(error: TokenRequestError, status: TokenStatus | undefined, via: 'refresh' | 'grant'): Promise<boolean> {
-		const { store, clock } = this.deps;
+		const next = statusAfterFailure(error, status, via, this.deps.clock.now());
 		try {
-			if (error.grantRevoked) {
-				await store.setStatus(this.key, { reconnect: { at: clock.now(), message: error.message, fix: error.fix } });
-				return false;
-			}
-			const failures = (status?.backoff?.failures ?? 0) + 1;
-			// Items may wait out the back-off and try again, except after a refresh whose answer was
-			// lost: it may have used the refresh token, so the items at hand fail with that, and only
-			// a later attempt, after the back-off, sends the refresh again.
-			const lostRefresh = error.outcomeUnknown && via === 'refresh';
-			// A request that never reached the server (refused, DNS, TLS) is a configuration problem far
-			// more often than an outage: the items fail at once rather than wait out their timeout.
-			const transient = !lostRefresh && (error.outcomeUnknown || error.status === 429 || (error.status ?? 0) >= 500);
-			await store.setStatus(this.key, {
-				backoff: { until: backoffUntil(clock.now(), failures, error.retryAfterSeconds), failures, message: error.message, fix: error.fix, transient },
-			});
-			return transient;
+			await this.deps.store.setStatus(this.key, next.status);
+			return next.transient;
 		} catch (storeError) {
 			this.deps.logger.warn(`API Auth: could not record the token failure: ${(storeError as Error).message}`);
 			return false;
@@ -352,21 +317,4 @@ export class TokenManager {
 		return { state, source };
 	}
 
-	private reconnectError(message: string, fix: string): TokenRequestError {
-		return new TokenRequestError(message, { endpoint: displayUrl(this.settings.tokenUrl), fix, grantRevoked: true });
-	}
-
-	private backoffError(decision: Extract<Decision, { action: 'backoff' }>): TokenRequestError {
-		const seconds = Math.ceil((decision.until - this.deps.clock.now()) / 1000);
-		return new TokenRequestError(`${decision.message} (no new token request for ${seconds} s)`, { endpoint: displayUrl(this.settings.tokenUrl), fix: decision.fix });
-	}
-
-	private inProgressError(waitedMs: number, where: 'here' | 'elsewhere'): TokenRequestError {
-		const endpoint = displayUrl(this.settings.tokenUrl);
-		const kind = this.canGrant ? 'request' : 'refresh';
-		return new TokenRequestError(`Token ${kind} to ${endpoint} still in progress${where === 'elsewhere' ? ' in another process' : ''} after ${Math.round(waitedMs / 1000)} s`, {
-			endpoint,
-			fix: 'The token endpoint is slow. Raise the node\'s Timeout option, or run the workflow again: it will use the token once it arrives.',
-		});
-	}
 }
