@@ -152,8 +152,9 @@ export async function startOAuth2Server(options: OAuth2ServerOptions = {}): Prom
 			return codes.delete(code.authorizationCode);
 		},
 		// RFC 8252: native apps use loopback redirects on any port.
-		async validateRedirectUri(redirectUri: string) {
-			return /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/callback$/.test(redirectUri);
+		// A registered redirect URI, or (RFC 8252) a loopback one on any port, as native apps use.
+		async validateRedirectUri(redirectUri: string, client: { redirectUris?: string[] }) {
+			return (client.redirectUris ?? []).includes(redirectUri) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/callback$/.test(redirectUri);
 		},
 		async verifyScope() {
 			return true;
