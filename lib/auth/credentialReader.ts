@@ -80,23 +80,24 @@ export class CredentialReader {
 	 * ID, user names, certificates. Lets one exported credential point at staging or production.
 	 */
 	reference(name: string, label: string, opts: { required?: boolean; fix?: string } = {}): string | undefined {
-		return this.resolve(name, label, opts)?.trim();
+		return this.resolve(name, label, opts, false)?.trim();
 	}
 
 	/** A secret field: a value or a $env:/$file: reference, resolved now and remembered for redaction. */
 	secret(name: string, label: string, opts: { required?: boolean; fix?: string } = {}): string | undefined {
-		const value = this.resolve(name, label, opts);
+		const value = this.resolve(name, label, opts, true);
 		this.secrets.add(value);
 		return value;
 	}
 
-	private resolve(name: string, label: string, opts: { required?: boolean; fix?: string }): string | undefined {
+	/** The trace lists where every secret came from, and non-secret fields only when they were references. */
+	private resolve(name: string, label: string, opts: { required?: boolean; fix?: string }, secret: boolean): string | undefined {
 		const resolved: ResolvedSecret | undefined = resolveSecret(this.raw[name], label, this.env);
 		if (!resolved || resolved.value.trim() === '') {
 			if (opts.required) throw new ConfigError(label, 'is empty', opts.fix ?? `Fill in ${label} in the credential.`);
 			return undefined;
 		}
-		this.origins[label] = resolved.origin;
+		if (secret || resolved.origin.source !== 'stored') this.origins[label] = resolved.origin;
 		return resolved.value;
 	}
 }
