@@ -1,7 +1,9 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 import { credentialIcon } from './shared/icon';
 import {
+	accessTokenUrlProperty,
 	clientAuthenticationProperty,
+	clientIdProperty,
 	clientSecretProperty,
 	tokenRequestProperties,
 	tokenUseProperties,
@@ -40,15 +42,7 @@ export class ApiAuthOAuth2 implements ICredentialType {
 			],
 			default: 'clientCredentials',
 		},
-		{
-			displayName: 'Access Token URL',
-			name: 'accessTokenUrl',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'https://auth.example.com/oauth/token',
-			description: 'The token endpoint of the provider',
-		},
+		accessTokenUrlProperty,
 		{
 			displayName: 'Authorization URL',
 			name: 'authUrl',
@@ -58,13 +52,7 @@ export class ApiAuthOAuth2 implements ICredentialType {
 			description: 'The authorization endpoint; used by the n8n-connect-account helper that obtains a refresh token with PKCE (see the documentation)',
 			displayOptions: { show: { grantType: ['authorizationCode'] } },
 		},
-		{
-			displayName: 'Client ID',
-			name: 'clientId',
-			type: 'string',
-			default: '',
-			required: true,
-		},
+		clientIdProperty,
 		clientSecretProperty,
 		clientAuthenticationProperty,
 		{

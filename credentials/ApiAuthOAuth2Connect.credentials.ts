@@ -1,7 +1,9 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 import { credentialIcon } from './shared/icon';
 import {
+	accessTokenUrlProperty,
 	clientAuthenticationProperty,
+	clientIdProperty,
 	clientSecretProperty,
 	tokenRequestProperties,
 	tokenUseProperties,
@@ -55,21 +57,8 @@ export class ApiAuthOAuth2Connect implements ICredentialType {
 			required: true,
 			placeholder: 'https://auth.example.com/oauth/authorize',
 		},
-		{
-			displayName: 'Access Token URL',
-			name: 'accessTokenUrl',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'https://auth.example.com/oauth/token',
-		},
-		{
-			displayName: 'Client ID',
-			name: 'clientId',
-			type: 'string',
-			default: '',
-			required: true,
-		},
+		accessTokenUrlProperty,
+		clientIdProperty,
 		clientSecretProperty,
 		{
 			displayName: 'Scope',

@@ -156,6 +156,24 @@ export const tokenUseProperties: INodeProperties[] = [
 	},
 ];
 
+export const accessTokenUrlProperty: INodeProperties = {
+	displayName: 'Access Token URL',
+	name: 'accessTokenUrl',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'https://auth.example.com/oauth/token',
+	description: 'The token endpoint of the provider',
+};
+
+export const clientIdProperty: INodeProperties = {
+	displayName: 'Client ID',
+	name: 'clientId',
+	type: 'string',
+	default: '',
+	required: true,
+};
+
 export const clientSecretProperty: INodeProperties = {
 	displayName: 'Client Secret',
 	name: 'clientSecret',
