@@ -114,10 +114,6 @@ function isInside(dir: string, path: string): boolean {
 	return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }
 
-export function isReference(raw: string): boolean {
-	return REFERENCE.test(raw.trim());
-}
-
 /**
  * Resolves one secret field. Returns undefined when the field is empty, so callers decide
  * whether the field is required.
