@@ -45,7 +45,7 @@ export function openSession(
 	}
 	const reader = new CredentialReader(raw, secrets, env);
 	const connection = { ...readConnection(reader), proxy: resolveProxy(proxy, env, secrets) };
-	const authenticator = method.create(reader, { connection, secrets, services, origins: reader.origins, raw });
+	const authenticator = method.create(reader, { connection, secrets, services, raw });
 	const secretSources = Object.fromEntries(Object.entries(reader.origins).map(([field, o]) => [field, describeOrigin(o)]));
 	return {
 		method,

@@ -1,7 +1,6 @@
 /** What each credential type brings: a reader of its fields and an authenticator for requests. */
 import type { MethodLabel } from '../diagnosis';
 import type { SecretRegistry } from '../security/secretRegistry';
-import type { SecretOrigin } from '../security/secretReferences';
 import type { OutgoingRequest } from '../transport/types';
 import type { ConnectionSettings } from './connection';
 import type { CredentialReader } from './credentialReader';
@@ -44,7 +43,6 @@ export interface AuthDeps {
 	connection: ConnectionSettings;
 	secrets: SecretRegistry;
 	services: CoreServices;
-	origins: Record<string, SecretOrigin>;
 	/** The whole decrypted credential, for data n8n stores in it (OAuth2 Connect tokens). */
 	raw: Record<string, unknown>;
 }
