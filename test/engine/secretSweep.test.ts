@@ -4,6 +4,9 @@
  * servers that echo what they receive, and no secret may appear — plain, URL-encoded or base64 —
  * in outputs, errors (message, description, cause chain, JSON), logs, or the run data.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { captureLogs, runWorkflow, type RunResult } from '../support/engine';
 import { distAgents, resetTokenState } from '../support/dist';
 import { findLeaks } from '../support/secrets';
@@ -16,7 +19,17 @@ const S = {
 	apiKey: 'SWEEP-apikey-5ecret-81bd2',
 	password: 'SWEEP-basic-pw-5ecret-c4e1',
 	wrong: 'SWEEP-wrong-5ecret-0000',
+	// Resolved from references ($env:, $file:) when the request is made.
+	envToken: 'SWEEP-env-token-5ecret-5d21',
+	envPassword: 'SWEEP-env-basic-5ecret-9a7c',
 };
+const SECRETS_DIR = mkdtempSync(join(tmpdir(), 'api-auth-sweep-secrets-'));
+writeFileSync(join(SECRETS_DIR, 'client-secret'), `${TEST_CLIENT.secret}\n`);
+writeFileSync(join(SECRETS_DIR, 'api-key'), S.apiKey);
+process.env.N8N_API_AUTH_SECRET_ENV_PREFIX = 'SWEEP_';
+process.env.N8N_API_AUTH_SECRETS_DIR = SECRETS_DIR;
+process.env.SWEEP_TOKEN = S.envToken;
+process.env.SWEEP_PASSWORD = S.envPassword;
 
 let pki: TestPki;
 let echo: RecordingServer;
@@ -26,7 +39,7 @@ let logs: ReturnType<typeof captureLogs>;
 const issuedTokens: string[] = [];
 
 function allSecrets(): string[] {
-	return [S.token, S.apiKey, S.password, S.wrong, TEST_CLIENT.secret, `${TEST_CLIENT.id}:${TEST_CLIENT.secret}`, `${TEST_CLIENT.id}:${S.wrong}`, TEST_USER.password, `alice:${S.password}`, CLIENT_KEY_PASSPHRASE, pki.client.key, pki.clientKeyEncrypted, ...issuedTokens];
+	return [S.token, S.apiKey, S.password, S.wrong, S.envToken, S.envPassword, `alice:${S.envPassword}`, TEST_CLIENT.secret, `${TEST_CLIENT.id}:${TEST_CLIENT.secret}`, `${TEST_CLIENT.id}:${S.wrong}`, TEST_USER.password, `alice:${S.password}`, CLIENT_KEY_PASSPHRASE, pki.client.key, pki.clientKeyEncrypted, ...issuedTokens];
 }
 
 beforeAll(async () => {
@@ -103,6 +116,14 @@ const scenarios: Scenario[] = [
 	['mTLS wrong passphrase', viaEngine('apiAuthBearerToken', () => ({ token: S.token, useCustomTls: true, tlsCa: pki.ca.cert, tlsCert: pki.client.cert, tlsKey: pki.clientKeyEncrypted, tlsPassphrase: S.wrong }), atMtls)],
 	['mTLS server without a client certificate', viaEngine('apiAuthBearerToken', () => ({ token: S.token, useCustomTls: true, tlsCa: pki.ca.cert }), atMtls)],
 	['TLS unknown CA', viaEngine('apiAuthBearerToken', fixed({ token: S.token }), atMtls)],
+	['bearer token from $env:, echoed', viaEngine('apiAuthBearerToken', fixed({ token: '$env:SWEEP_TOKEN' }), at('/ok'))],
+	['bearer token from $env:, rejected', viaEngine('apiAuthBearerToken', fixed({ token: '$env:SWEEP_TOKEN' }), at('/fail'))],
+	['API key from $file:, echoed in the query', viaEngine('apiAuthApiKey', fixed({ apiKey: '$file:api-key', parameterName: 'api_key', placement: 'query' }), at('/ok'))],
+	['basic password from $env:, rejected', viaEngine('apiAuthBasic', fixed({ user: 'alice', password: '$env:SWEEP_PASSWORD' }), at('/fail'))],
+	['OAuth2 client secret from $file:, token endpoint echoing it', withFault(
+		(r) => ({ kind: 'status', status: 400, body: { error: 'invalid_request', error_description: `bad request: ${JSON.stringify(r.body)} ${r.authorization}` } }),
+		viaEngine('apiAuthOAuth2', cc({ clientSecret: '$file:client-secret', authentication: 'body' }), at('/ok')),
+	)],
 	['continue on fail keeps errors clean too', () =>
 		runWorkflow({ parameters: { method: 'GET', url: `${echo.url}/fail`, options }, credential: { type: 'apiAuthBasic', data: { user: 'alice', password: S.wrong } }, settings: { continueOnFail: true } })],
 ];
