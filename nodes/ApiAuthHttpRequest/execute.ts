@@ -1,7 +1,8 @@
 /**
- * execute(): orchestration only. Per run: read the options and the credential once into a session.
- * Per item, in bounded parallel and in input order: parameters → request → performRequest (retries,
- * pagination, shaping) → output items with pairedItem.
+ * execute(): orchestration only. Per run: read the credential once into a session, and the options
+ * that shape the run (items in flight, proxy) from the first item. Per item, in bounded parallel and
+ * in input order: parameters and options → request → performRequest (retries, pagination, shaping)
+ * → output items with pairedItem.
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { clock } from '../../lib/clock';
@@ -13,7 +14,7 @@ import { type AuthSession, openSession } from '../../lib/session';
 import type { CoreServices, Logger } from '../../lib/services';
 import { errorItemJson, toNodeError } from './errors';
 import { ItemParameters } from './itemParameters';
-import { type NodeOptions, readOptions, readRequestSpec } from './parameters';
+import { type ItemOptions, type RunOptions, readItemOptions, readRequestSpec, readRunOptions } from './parameters';
 
 function redactingLogger(logger: Logger, secrets: SecretRegistry): Logger {
 	const wrap = (level: keyof Logger) => (message: string, meta?: Record<string, unknown>) =>
@@ -23,12 +24,20 @@ function redactingLogger(logger: Logger, secrets: SecretRegistry): Logger {
 
 interface RunContext {
 	session: AuthSession;
-	options: NodeOptions;
 	params: ItemParameters;
+	itemOptions: (itemIndex: number) => ItemOptions;
 	logger: Logger;
 }
 
-async function runItem(ctx: IExecuteFunctions, { session, options, params, logger }: RunContext, itemIndex: number): Promise<INodeExecutionData[]> {
+/** Item options: parsed once when they hold no expression, else for each item. */
+function itemOptionsReader(params: ItemParameters): (itemIndex: number) => ItemOptions {
+	if (params.varies('options')) return (itemIndex) => readItemOptions(params, itemIndex);
+	let constant: ItemOptions | undefined;
+	return (itemIndex) => (constant ??= readItemOptions(params, itemIndex));
+}
+
+async function runItem(ctx: IExecuteFunctions, { session, params, itemOptions, logger }: RunContext, itemIndex: number): Promise<INodeExecutionData[]> {
+	const options = itemOptions(itemIndex);
 	const spec = await readRequestSpec(ctx, params, itemIndex, options.arrayFormat);
 	const request = buildRequest(spec, session.connection.baseUrl);
 	const trace = session.newTrace();
@@ -55,21 +64,22 @@ export async function executeNode(this: IExecuteFunctions): Promise<INodeExecuti
 	const services: CoreServices = { clock: clock(), logger: redactingLogger(this.logger, secrets) };
 	const continueOnFail = this.continueOnFail();
 
+	const params = new ItemParameters(this);
 	let session: AuthSession;
-	let options: NodeOptions;
+	let runOptions: RunOptions;
 	try {
 		const credentialType = this.getNodeParameter('authentication', 0) as string;
 		const raw = await this.getCredentials(credentialType, 0);
-		options = readOptions(this, 0);
-		session = openSession(credentialType, raw, services, secrets, process.env, options.proxy);
+		runOptions = readRunOptions(params);
+		session = openSession(credentialType, raw, services, secrets, process.env, runOptions.proxy);
 	} catch (error) {
 		const failure = toNodeError(node, error, secrets.redactor);
 		if (!continueOnFail) throw failure;
 		return [items.map((_, item) => ({ json: errorItemJson(failure), pairedItem: { item } }))];
 	}
 
-	const run: RunContext = { session, options, params: new ItemParameters(this), logger: services.logger };
-	const results = await mapInOrder(items.length, options.concurrency, async (itemIndex) => {
+	const run: RunContext = { session, params, itemOptions: itemOptionsReader(params), logger: services.logger };
+	const results = await mapInOrder(items.length, runOptions.concurrency, async (itemIndex) => {
 		try {
 			return await runItem(this, run, itemIndex);
 		} catch (error) {

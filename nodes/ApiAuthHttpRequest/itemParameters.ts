@@ -20,10 +20,15 @@ export class ItemParameters {
 		this.stored = ctx.getNode().parameters;
 	}
 
+	/** Whether the parameter holds an expression, so its value may differ from item to item. */
+	varies(name: string): boolean {
+		return hasExpression(this.stored[name]);
+	}
+
 	get<T>(name: string, itemIndex: number, fallback: T): T {
 		if (this.constants.has(name)) return this.constants.get(name) as T;
 		const value = this.ctx.getNodeParameter(name, itemIndex, fallback as NodeParameterValueType) as T;
-		if (!hasExpression(this.stored[name])) this.constants.set(name, value);
+		if (!this.varies(name)) this.constants.set(name, value);
 		return value;
 	}
 }

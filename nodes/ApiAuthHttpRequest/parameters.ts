@@ -75,11 +75,16 @@ async function readBody(ctx: IExecuteFunctions, params: ItemParameters, itemInde
 	}
 }
 
-export interface NodeOptions extends PerformOptions {
+/** Options that shape one item's request and output: read per item when they hold expressions. */
+export interface ItemOptions extends PerformOptions {
 	arrayFormat: ArrayFormat;
-	concurrency: number;
 	authTrace: boolean;
 	outputBinaryField: string;
+}
+
+/** Options that shape the whole run (one agent set, one limit): read once, from the first item. */
+export interface RunOptions {
+	concurrency: number;
 	proxy: ProxyInput;
 }
 
@@ -150,8 +155,20 @@ function readPagination(o: IDataObject, response: ResponseOptions): PaginationSp
 	};
 }
 
-export function readOptions(ctx: IExecuteFunctions, itemIndex: number): NodeOptions {
-	const o = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+function optionsOf(params: ItemParameters, itemIndex: number): IDataObject {
+	return params.get<IDataObject>('options', itemIndex, {});
+}
+
+export function readRunOptions(params: ItemParameters): RunOptions {
+	const o = optionsOf(params, 0);
+	return {
+		concurrency: Math.floor(numberOption(o.concurrency, 'Items in Flight', DEFAULTS.concurrency, 1)),
+		proxy: { url: o.proxy as string | undefined, bypass: o.noProxy as string | undefined },
+	};
+}
+
+export function readItemOptions(params: ItemParameters, itemIndex: number): ItemOptions {
+	const o = optionsOf(params, itemIndex);
 	const response: ResponseOptions = {
 		format: (o.responseFormat as ResponseOptions['format']) ?? 'autodetect',
 		fullResponse: o.fullResponse === true,
@@ -167,9 +184,7 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number): NodeOpti
 		},
 		retry: readRetry(o),
 		pagination: readPagination(o, response),
-		proxy: { url: o.proxy as string | undefined, bypass: o.noProxy as string | undefined },
 		arrayFormat: (o.queryArrayFormat as ArrayFormat) ?? 'repeat',
-		concurrency: Math.floor(numberOption(o.concurrency, 'Items in Flight', DEFAULTS.concurrency, 1)),
 		authTrace: o.authTrace === true,
 		outputBinaryField: (o.outputBinaryField as string) || 'data',
 	};

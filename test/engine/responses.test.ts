@@ -120,3 +120,21 @@ describe('full response and never error', () => {
 		expect(findLeaks(run.data.resultData, [TOKEN])).toEqual([]);
 	});
 });
+
+describe('options with expressions', () => {
+	it('are read for each item, and a bad value fails only its own item', async () => {
+		const { output, error } = await runWorkflow({
+			parameters: { method: 'GET', url: `${api.url}/object`, options: { responseFormat: '={{ $json.format }}', timeout: '={{ $json.timeout }}' } },
+			credential,
+			items: [{ format: 'json', timeout: 'soon' }, { format: 'text', timeout: 5000 }, { format: 'json', timeout: 5000 }],
+			settings: { continueOnFail: true },
+		});
+		expect(error).toBeUndefined();
+		expect(output.map((o) => o.json)).toEqual([
+			expect.objectContaining({ error: expect.stringContaining('Timeout (Ms)') }),
+			{ data: '{"id":7,"name":"seven"}' },
+			{ id: 7, name: 'seven' },
+		]);
+		expect(output.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	});
+});
