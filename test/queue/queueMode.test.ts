@@ -7,7 +7,7 @@ import { RedisTokenStore } from '../../lib/stores/redisStore';
 import { silentLogger } from '../../lib/services';
 import { startOAuth2Server, type OAuth2TestServer } from '../servers/oauth2Server';
 import { type SlowTokenProxy, startSlowTokenProxy } from '../servers/slowTokenProxy';
-import { queueEnvironment, startWorkers, stopWorkers, type WorkerProcess, type WorkerRunResult } from '../support/processes';
+import { queueEnvironment, settleWorkers, startWorkers, stopWorkers, type WorkerProcess, type WorkerRunResult } from '../support/processes';
 import { type RedisServer, startRedis } from '../support/redis';
 import { parallelItems, rotatingCredential, runEverywhere, sleep, tally, until } from './fleet';
 
@@ -38,7 +38,9 @@ afterAll(async () => {
 	await stopWorkers(workers.filter((w) => w.alive));
 	await Promise.all([server.close(), proxy.close(), redis.stop()]);
 });
-beforeEach(() => {
+beforeEach(async () => {
+	// A renewal before expiry that a previous test's run started may still be on its way.
+	await settleWorkers(workers);
 	server.tokenRequests.length = 0;
 	server.apiRequests.length = 0;
 	proxy.reset();

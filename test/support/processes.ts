@@ -29,11 +29,13 @@ export interface WorkerRunResult {
 
 export type WorkerCommand =
 	| { type: 'run'; id: number; options: WorkerRunOptions }
+	| { type: 'idle'; id: number }
 	| { type: 'exit' };
 
 export type WorkerMessage =
 	| { type: 'ready' }
 	| { type: 'result'; id: number; result: WorkerRunResult }
+	| { type: 'idle'; id: number }
 	| { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string };
 
 export interface WorkerProcess {
@@ -41,6 +43,11 @@ export interface WorkerProcess {
 	/** Everything the package logged in this process, in order. */
 	logs: Array<{ level: string; message: string }>;
 	run(options: WorkerRunOptions): Promise<WorkerRunResult>;
+	/**
+	 * Resolves once the process has no token request in flight: a renewal before expiry runs in the
+	 * background and can outlive the run that started it, and must not count in the next test.
+	 */
+	idle(): Promise<void>;
 	/** kill -9. Pending runs reject. */
 	kill(): Promise<void>;
 	/** Asks the process to close its connections and end. */
@@ -111,6 +118,7 @@ function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
 		pid: child.pid as number,
 		logs,
 		run: (options) => request<WorkerRunResult>((id) => ({ type: 'run', id, options })),
+		idle: () => request<void>((id) => ({ type: 'idle', id })),
 		kill: async () => {
 			if (alive) child.kill('SIGKILL');
 			await exited;
@@ -130,7 +138,7 @@ function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
 			if (message.type === 'ready') resolve(worker);
 			else if (message.type === 'log') logs.push({ level: message.level, message: message.message });
 			else {
-				pending.get(message.id)?.resolve(message.result);
+				pending.get(message.id)?.resolve(message.type === 'result' ? message.result : undefined);
 				pending.delete(message.id);
 			}
 		});
@@ -140,6 +148,11 @@ function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
 
 export async function startWorkers(count: number, env: NodeJS.ProcessEnv): Promise<WorkerProcess[]> {
 	return await Promise.all(Array.from({ length: count }, () => startWorker(env)));
+}
+
+/** Waits until no live worker has a token request in flight. */
+export async function settleWorkers(workers: WorkerProcess[]): Promise<void> {
+	await Promise.all(workers.filter((worker) => worker.alive).map((worker) => worker.idle()));
 }
 
 export async function stopWorkers(workers: WorkerProcess[]): Promise<void> {

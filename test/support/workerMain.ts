@@ -7,7 +7,7 @@
  */
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { distClock, distStore } from './dist';
+import { distClock, distStore, distTokens } from './dist';
 import { runWorkflow } from './engine';
 import type { WorkerCommand, WorkerMessage } from './processes';
 
@@ -50,6 +50,10 @@ async function handle(command: WorkerCommand): Promise<void> {
 			}
 			return;
 		}
+		case 'idle':
+			await distTokens.whenIdle();
+			send({ type: 'idle', id: command.id });
+			return;
 		case 'exit':
 			// Closes the Redis connection, which would otherwise keep the process alive.
 			await distStore.resetTokenStore();
