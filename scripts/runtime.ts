@@ -11,9 +11,10 @@
  *     or used only by nodes the demo does not run.
  * Run directly, it installs and prints where everything is.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { installOnce } from './support/installOnce';
 import { capture, type Log, runStep } from './support/processes';
 
 export const NODE_VERSION = '24.21.0';
@@ -38,20 +39,6 @@ export function cacheDir(): string {
 	return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'n8n-nodes-api-auth');
 }
 
-const COMPLETE = '.complete';
-
-function isComplete(dir: string, stamp: string): boolean {
-	try {
-		return readFileSync(join(dir, COMPLETE), 'utf8') === stamp;
-	} catch {
-		return false;
-	}
-}
-
-function markComplete(dir: string, stamp: string): void {
-	writeFileSync(join(dir, COMPLETE), stamp);
-}
-
 /** A folder that npm installs into: its own package.json, so no project config applies. */
 function freshInstallDir(dir: string, dependencies: Record<string, string>): void {
 	rmSync(dir, { recursive: true, force: true });
@@ -70,13 +57,12 @@ async function ensureNode(root: string, log: Log): Promise<{ node: string; home:
 	const dir = join(root, `node-v${NODE_VERSION}`);
 	const home = join(dir, 'node_modules', pkg);
 	const node = join(home, 'bin', 'node');
-	if (!isComplete(dir, NODE_VERSION)) {
+	await installOnce(dir, NODE_VERSION, log, async () => {
 		log(`Installing Node ${NODE_VERSION} from the npm package ${pkg} (once)…`);
 		freshInstallDir(dir, { [pkg]: NODE_VERSION });
 		await runStep('npm', npmInstall, { cwd: dir, logFile: join(root, 'logs', 'node-install.log') });
 		if (!existsSync(join(home, 'include', 'node', 'node_api.h'))) throw new Error(`${pkg}@${NODE_VERSION} has no include/node headers: sqlite3 cannot be built against it.`);
-		markComplete(dir, NODE_VERSION);
-	}
+	});
 	const version = (await capture(node, ['--version'])).trim();
 	if (version !== `v${NODE_VERSION}`) throw new Error(`${node} reports ${version}, expected v${NODE_VERSION}. Delete ${dir} and try again.`);
 	log(`Node ${version}: ${node}`);
@@ -88,7 +74,7 @@ async function ensureN8n(root: string, node: { node: string; home: string }, pat
 	const stamp = `${N8N_VERSION} node-${NODE_VERSION}`;
 	const modules = join(dir, 'node_modules');
 	const logFile = join(root, 'logs', 'n8n-install.log');
-	if (!isComplete(dir, stamp)) {
+	await installOnce(dir, stamp, log, async () => {
 		log(`Installing n8n ${N8N_VERSION} without install scripts (once; about 3 minutes)…`);
 		const started = Date.now();
 		freshInstallDir(dir, { n8n: N8N_VERSION });
@@ -103,9 +89,8 @@ async function ensureN8n(root: string, node: { node: string; home: string }, pat
 		for (const addon of ['sqlite3', 'isolated-vm']) {
 			await capture(node.node, ['-e', `require(${JSON.stringify(join(modules, addon))})`], { cwd: dir });
 		}
-		markComplete(dir, stamp);
 		log(`  n8n installed and built in ${Math.round((Date.now() - started) / 1000)} s.`);
-	}
+	});
 	const bin = join(modules, 'n8n', 'bin', 'n8n');
 	if (!existsSync(bin)) throw new Error(`${bin} is missing. Delete ${dir} and try again.`);
 	log(`n8n ${N8N_VERSION}: ${bin}`);
