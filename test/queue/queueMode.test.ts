@@ -55,6 +55,8 @@ async function sustainedLoad(credential: ReturnType<typeof credentialFor>, ms: n
 			while (Date.now() < endAt) results.push(await worker.run(parallelItems(server.apiUrl, credential, 50)));
 		}),
 	);
+	// A renewal before expiry started by the last runs may still be under way: let it finish.
+	await settleWorkers(workers);
 	return results;
 }
 
@@ -73,8 +75,12 @@ function assertOneCallPerExpiry(): number {
 		return exchange.receivedAt >= due ? [] : [{ index: i + 1, earlyMs: due - exchange.receivedAt, previous, exchange }];
 	});
 	expect(early).toEqual([]);
-	// Every token obtained was used by the API calls.
-	expect(new Set(server.apiRequests.map((r) => r.authorization)).size).toBe(exchanges.length);
+	// Every token obtained was used by the API calls, except perhaps the newest: a renewal before
+	// expiry runs in the background and may be answered as the load stops. (A racing renewal in
+	// between would have come early, above.)
+	const used = new Set(server.apiRequests.map((r) => r.authorization)).size;
+	expect(used).toBeGreaterThanOrEqual(exchanges.length - 1);
+	expect(used).toBeLessThanOrEqual(exchanges.length);
 	return exchanges.length;
 }
 
