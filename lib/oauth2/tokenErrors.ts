@@ -45,8 +45,26 @@ export function backoffError(endpoint: string, backoff: { until: number; message
 	return new TokenRequestError(`${backoff.message} (no new token request for ${seconds} s)`, { endpoint, fix: backoff.fix });
 }
 
-export function inProgressError(endpoint: string, kind: 'request' | 'refresh', waitedMs: number, where: 'here' | 'elsewhere'): TokenRequestError {
-	return new TokenRequestError(`Token ${kind} to ${endpoint} still in progress${where === 'elsewhere' ? ' in another process' : ''} after ${Math.round(waitedMs / 1000)} s`, {
+/**
+ * An item stopped waiting while a token request was under way. When the previous attempt failed
+ * (its back-off is on record), that failure is the news: a 503 storm reads as a 503, not as slowness.
+ */
+export function inProgressError(
+	endpoint: string,
+	kind: 'request' | 'refresh',
+	waitedMs: number,
+	where: 'here' | 'elsewhere',
+	lastFailure?: { message: string; fix: string },
+): TokenRequestError {
+	const seconds = Math.round(waitedMs / 1000);
+	const elsewhere = where === 'elsewhere' ? ' in another process' : '';
+	if (lastFailure) {
+		return new TokenRequestError(`${lastFailure.message}; a new attempt was still under way${elsewhere} when this item stopped waiting after ${seconds} s`, {
+			endpoint,
+			fix: lastFailure.fix,
+		});
+	}
+	return new TokenRequestError(`Token ${kind} to ${endpoint} still in progress${elsewhere} after ${seconds} s`, {
 		endpoint,
 		fix: 'The token endpoint is slow. Raise the node\'s Timeout option, or run the workflow again: it will use the token once it arrives.',
 	});

@@ -67,6 +67,7 @@ export function clearTokenCache(): void {
 }
 
 class Again {}
+const TIMED_OUT = Symbol('timed out');
 /** A token request failed in a way items may wait out: the back-off is recorded in the store. */
 class RetryLater {
 	constructor(readonly error: TokenRequestError) {}
@@ -118,14 +119,25 @@ export class TokenManager {
 	private async waitFor(flight: Promise<Obtained>, deadline: number): Promise<Obtained> {
 		const started = this.deps.clock.now();
 		let timer: NodeJS.Timeout | undefined;
-		const late = new Promise<never>((_, reject) => {
+		const late = new Promise<typeof TIMED_OUT>((resolve) => {
 			// At least a second, as a token request had before: a renewal after a slow API answer gets a chance.
-			timer = setTimeout(() => reject(inProgressError(this.endpoint, this.kind, this.deps.clock.now() - started, 'here')), Math.max(1_000, deadline - started));
+			timer = setTimeout(() => resolve(TIMED_OUT), Math.max(1_000, deadline - started));
 		});
 		try {
-			return await Promise.race([flight, late]);
+			const result = await Promise.race([flight, late]);
+			if (result !== TIMED_OUT) return result;
 		} finally {
 			clearTimeout(timer);
+		}
+		throw inProgressError(this.endpoint, this.kind, this.deps.clock.now() - started, 'here', (await this.statusQuietly())?.backoff);
+	}
+
+	/** The status record, or nothing when the store cannot say (only used to word an error). */
+	private async statusQuietly(): Promise<TokenStatus | undefined> {
+		try {
+			return await this.deps.store.getStatus(this.key);
+		} catch {
+			return undefined;
 		}
 	}
 
@@ -179,7 +191,7 @@ export class TokenManager {
 				case 'renew': {
 					const lock = await store.tryLock(this.key, this.deps.leaseMs);
 					if (!lock) {
-						if (clock.now() + this.deps.pollMs >= options.deadline) throw inProgressError(this.endpoint, this.kind, clock.now() - started, 'elsewhere');
+						if (clock.now() + this.deps.pollMs >= options.deadline) throw inProgressError(this.endpoint, this.kind, clock.now() - started, 'elsewhere', status?.backoff);
 						await clock.sleep(this.deps.pollMs);
 						continue;
 					}

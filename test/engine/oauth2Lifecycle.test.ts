@@ -289,6 +289,29 @@ describe('token endpoint faults: a specific message, stored state untouched, no 
 		}
 	});
 
+	it('an item that stops waiting for a retry after a failure reports that failure, not slowness', async () => {
+		const clock = offsetClock();
+		try {
+			await runWorkflow({ parameters: get(`${server.apiUrl}/a`), credential: cc(server) });
+			clock.advance(3_600_000 + 1_000);
+			distTokens.clearTokenCache();
+			server.setFault({ kind: 'status', status: 503, body: { error: 'temporarily_unavailable' } });
+			const first = await runWorkflow({ parameters: get(`${server.apiUrl}/a`, { timeout: 1000 }), credential: cc(server) });
+			expect(first.error?.message).toMatch(/HTTP 503/);
+			// After the back-off the next attempt is slow: the item gives up while it is under way.
+			clock.advance(120_000);
+			server.setFault({ kind: 'delay', ms: 2500 });
+			const callsBefore = server.tokenRequests.length;
+			const second = await runWorkflow({ parameters: get(`${server.apiUrl}/a`, { timeout: 1000 }), credential: cc(server) });
+			await distTokens.whenIdle();
+			expect(second.error?.message).toMatch(/HTTP 503, temporarily_unavailable.*; a new attempt was still under way when this item stopped waiting after 1 s$/);
+			expect(second.error?.description).toMatch(/back-off|Retry/i);
+			expect(server.tokenRequests.length - callsBefore).toBe(1);
+		} finally {
+			clock.restore();
+		}
+	});
+
 	it('connection refused names the endpoint and the fix', async () => {
 		const closed = await startOAuth2Server();
 		const url = closed.tokenUrl;
