@@ -65,3 +65,26 @@ export async function until(condition: () => boolean, ms: number, what: string):
 		await sleep(50);
 	}
 }
+
+/**
+ * The lock holder dies mid-refresh: the first worker runs, its token request (held by the proxy,
+ * as the caller set it up) makes it the lock holder; the others start the same run and wait on the
+ * lock; after `killAfterMs` the first is killed (kill -9). Returns how the victim's run ended, the
+ * others' results, and how long after the kill they finished.
+ */
+export async function killHolderMidRefresh(
+	workers: WorkerProcess[],
+	proxy: { received: number },
+	options: WorkerRunOptions,
+	killAfterMs: number,
+): Promise<{ victimEnd: unknown; results: WorkerRunResult[]; resumedMs: number }> {
+	const [victim, ...others] = workers;
+	const doomed = victim.run(options).catch((error: Error) => error);
+	await until(() => proxy.received === 1, 10_000, 'the first token request');
+	const waiting = runEverywhere(others, options);
+	await sleep(killAfterMs);
+	const killedAt = Date.now();
+	await victim.kill();
+	const results = await waiting;
+	return { resumedMs: Date.now() - killedAt, results, victimEnd: await doomed };
+}

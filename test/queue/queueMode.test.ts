@@ -9,7 +9,7 @@ import { startOAuth2Server, type OAuth2TestServer } from '../servers/oauth2Serve
 import { type SlowTokenProxy, startSlowTokenProxy } from '../servers/slowTokenProxy';
 import { queueEnvironment, settleWorkers, startWorkers, stopWorkers, type WorkerProcess, type WorkerRunResult } from '../support/processes';
 import { type RedisServer, startRedis } from '../support/redis';
-import { parallelItems, rotatingCredential, runEverywhere, sleep, tally, until } from './fleet';
+import { killHolderMidRefresh, parallelItems, rotatingCredential, runEverywhere, sleep, tally } from './fleet';
 
 jest.setTimeout(120_000);
 
@@ -110,18 +110,9 @@ it('a worker killed (kill -9) while it holds the lock: the others continue once 
 	const credential = credentialFor(proxy.tokenUrl, refreshToken);
 	// The first token request hangs on the way to the provider: its sender holds the lock meanwhile.
 	proxy.setSlowness((index) => (index === 0 ? { hold: 'request', ms: 60_000 } : undefined));
-	const [victim, ...others] = workers;
-	const doomed = victim.run(parallelItems(server.apiUrl, credential, 50)).catch((error: Error) => error);
-	await until(() => proxy.received === 1, 10_000, 'the first token request');
-	const waiting = runEverywhere(others, parallelItems(server.apiUrl, credential, 50));
-	await sleep(500);
-	const killedAt = Date.now();
-	await victim.kill();
-
-	const results = await waiting;
-	const resumedMs = Date.now() - killedAt;
+	const { victimEnd, results, resumedMs } = await killHolderMidRefresh(workers, proxy, parallelItems(server.apiUrl, credential, 50), 500);
 	const outcome = tally(results);
-	expect(String(await doomed)).toMatch(/ended \(SIGKILL\)/);
+	expect(String(victimEnd)).toMatch(/ended \(SIGKILL\)/);
 	expect(outcome.failures).toEqual({});
 	expect(outcome.ok).toBe(150);
 	// The survivors waited for the lease (renewed every third of it until the kill), then exactly one of them renewed.

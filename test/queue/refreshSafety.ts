@@ -9,7 +9,7 @@ import { type SlowTokenProxy, startSlowTokenProxy } from '../servers/slowTokenPr
 import { queueEnvironment, startWorkers, stopWorkers, type WorkerProcess } from '../support/processes';
 import { type RedisServer, startRedis } from '../support/redis';
 import { findLeaks } from '../support/secrets';
-import { parallelItems, rotatingCredential, runEverywhere, sleep, tally, type Tally, until } from './fleet';
+import { killHolderMidRefresh, parallelItems, rotatingCredential, runEverywhere, sleep, tally, type Tally, until } from './fleet';
 
 const LEASE_MS = 3_000;
 /** The back-off case runs the package's clock 10 × faster than real time. */
@@ -96,16 +96,9 @@ export function refreshSafetySuite(store: 'file' | 'redis'): void {
 		// The provider rotates the token at once and answers after 8 s: the holder dies before the answer.
 		proxy.setSlowness((index) => (index === 0 ? { hold: 'response', ms: 8_000 } : undefined));
 		const credential = rotatingCredential(proxy.tokenUrl, await freshGrant());
-		const [victim, ...others] = workers;
-		const doomed = victim.run(parallelItems(server.apiUrl, credential, 50)).catch((error: Error) => error);
-		await until(() => proxy.received === 1, 10_000, 'the first token request');
-		const waiting = runEverywhere(others, parallelItems(server.apiUrl, credential, 50));
-		await sleep(1_000);
-		const killedAt = Date.now();
-		await victim.kill();
-		const outcome = tally(await waiting);
-		const resumedMs = Date.now() - killedAt;
-		expect(String(await doomed)).toMatch(/SIGKILL/);
+		const { victimEnd, results, resumedMs } = await killHolderMidRefresh(workers, proxy, parallelItems(server.apiUrl, credential, 50), 1_000);
+		const outcome = tally(results);
+		expect(String(victimEnd)).toMatch(/SIGKILL/);
 		workers[0] = (await startWorkers(1, env))[0];
 
 		// After the lease, one survivor renewed with the stored refresh token, which the dead
@@ -123,13 +116,8 @@ export function refreshSafetySuite(store: 'file' | 'redis'): void {
 	it('a lock holder killed while its refresh was still on the way to the provider: the others renew after the lease and succeed', async () => {
 		proxy.setSlowness((index) => (index === 0 ? { hold: 'request', ms: 60_000 } : undefined));
 		const credential = rotatingCredential(proxy.tokenUrl, await freshGrant());
-		const [victim, ...others] = workers;
-		void victim.run(parallelItems(server.apiUrl, credential, 50)).catch(() => undefined);
-		await until(() => proxy.received === 1, 10_000, 'the first token request');
-		const waiting = runEverywhere(others, parallelItems(server.apiUrl, credential, 50));
-		await sleep(1_000);
-		await victim.kill();
-		const outcome = tally(await waiting);
+		const { results } = await killHolderMidRefresh(workers, proxy, parallelItems(server.apiUrl, credential, 50), 1_000);
+		const outcome = tally(results);
 		workers[0] = (await startWorkers(1, env))[0];
 		expect(outcome.failures).toEqual({});
 		expect(outcome.ok).toBe(150);
