@@ -122,6 +122,30 @@ describe('the refresh request', () => {
 	});
 });
 
+describe('renewal before expiry, in real time', () => {
+	it('2-second tokens over 20 lifetimes: renewed in the background before they expire, 0 API 401s, 1 login', async () => {
+		server.options.expiryFormat = 'secondsToLive';
+		server.options.lifetimeMs = 2_000;
+		// Renew in the last second of a 2-second token (half its lifetime).
+		const credential = refreshingCredential(server, { expiry: 'secondsToLive', refreshWindowPercent: 50 });
+		const end = Date.now() + 20 * 2_000;
+		let runs = 0;
+		while (Date.now() < end) {
+			const { output } = await runWorkflow({ parameters: get('/api/a', { concurrency: 3 }), credential, items: items(3) });
+			expect(output.every((item) => item.json.ok === true)).toBe(true);
+			runs++;
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+		await distTokens.whenIdle();
+		expect(runs).toBeGreaterThan(20);
+		expect(server.counts).toMatchObject({ logins: 1, api401: 0, revokedSessions: 0, refusedRefreshes: 0 });
+		// A token lives 1 s before its refresh point: at most one renewal per second (no renewal storm), and at least one per lifetime.
+		expect(server.counts.refreshes).toBeGreaterThanOrEqual(20);
+		expect(server.counts.refreshes).toBeLessThanOrEqual(42);
+		process.stdout.write(`tokenRequest 20 lifetimes: ${runs} runs, ${server.counts.logins} login, ${server.counts.refreshes} refreshes, ${server.counts.api401} API 401s, ${server.counts.revokedSessions} revoked sessions\n`);
+	}, 90_000);
+});
+
 describe('a refused login is remembered: no login storm', () => {
 	it('wrong password: 1 attempt for 30 items, a clear error on each, none until the pause is over', async () => {
 		const credential = loginCredential(server, { password: 'wrong horse' });
