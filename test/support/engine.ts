@@ -25,6 +25,9 @@ import {
 	Workflow,
 } from 'n8n-workflow';
 import { join } from 'node:path';
+import { assertBuildIsFresh } from './builtPackage';
+
+assertBuildIsFresh();
 
 export const PACKAGE_ROOT = join(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-api-auth';
