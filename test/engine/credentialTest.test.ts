@@ -32,6 +32,8 @@ beforeAll(async () => {
 		handler: (req) => {
 			if (req.path === '/forbidden') return { status: 403, body: {} };
 			if (req.path === '/slow') return { status: 200, delayMs: 20_000 };
+			if (req.path.startsWith('/open')) return { status: 200, body: { public: true } };
+			if (req.path.startsWith('/missing')) return { status: 404, body: {} };
 			return req.headers.authorization === `Bearer ${TOKEN}` || req.headers['x-api-key'] === TOKEN ? { status: 200, body: { me: 'ok' } } : { status: 401, body: {} };
 		},
 	});
@@ -53,16 +55,15 @@ describe('success', () => {
 		['bearer with a test URL', 'apiAuthBearerToken', () => bearer()],
 		['a relative test URL against the base URL', 'apiAuthBearerToken', () => bearer({ baseUrl: `${api.url}/`, testUrl: '/me' })],
 		['API key', 'apiAuthApiKey', () => ({ apiKey: TOKEN, parameterName: 'X-API-Key', testUrl: `${api.url}/me`, ...tls() })],
-		['mTLS with an encrypted key', 'apiAuthBearerToken', () => bearer({ testUrl: `${mtls.url}/me`, tlsCert: pki.client.cert, tlsKey: pki.clientKeyEncrypted, tlsPassphrase: CLIENT_KEY_PASSPHRASE })],
+		['no test URL: the base URL, which rejects a request without the credential', 'apiAuthBearerToken', () => bearer({ testUrl: '', baseUrl: `${api.url}/v1` })],
 	])('%s', async (_name, type, data) => {
 		const result = await test(type, data());
-		expect(result).toEqual({ status: 'OK', message: expect.stringMatching(/answered 200/) });
+		expect(result).toEqual({ status: 'OK', message: expect.stringMatching(/answered 200 with the credential and 401 without it/) });
 	});
 
-	it('without a test URL, static credentials are checked for form and the user is told to add one', async () => {
-		const result = await test('apiAuthBasic', { user: 'alice', password: 'pw-5ecret-xx' });
-		expect(result.status).toBe('OK');
-		expect(result.message).toMatch(/Set a Test URL/);
+	it('mTLS: a server that refuses the handshake without the client certificate verifies it', async () => {
+		const result = await test('apiAuthBearerToken', bearer({ testUrl: `${mtls.url}/me`, tlsCert: pki.client.cert, tlsKey: pki.clientKeyEncrypted, tlsPassphrase: CLIENT_KEY_PASSPHRASE }));
+		expect(result).toEqual({ status: 'OK', message: expect.stringMatching(/answered 200 with the credential and refused the connection without its client certificate/) });
 	});
 
 	it('OAuth2 without a test URL fetches a token and says so', async () => {
@@ -72,8 +73,40 @@ describe('success', () => {
 
 	it('OAuth2 with a test URL fetches a token and calls the API with it', async () => {
 		const result = await test('apiAuthOAuth2', { grantType: 'clientCredentials', accessTokenUrl: oauth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, testUrl: `${oauth.apiUrl}/me`, ...tls() });
-		expect(result.status).toBe('OK');
-		expect(oauth.apiRequests.at(-1)?.status).toBe(200);
+		expect(result).toEqual({ status: 'OK', message: expect.stringMatching(/answered 200 with the credential and 401 without it/) });
+		expect(oauth.apiRequests.slice(-2).map((r) => r.status)).toEqual([200, 401]);
+	});
+});
+
+describe('never green without a check', () => {
+	const notVerified = /^The credential was saved, but Test could not verify it: /;
+	it.each<[string, string, () => Record<string, unknown>, RegExp]>([
+		['no Test URL and no Base URL: nothing is sent', 'apiAuthBasic', () => ({ user: 'alice', password: 'pw-5ecret-xx' }), /neither Test URL nor Base URL is set.*Set Test URL to an endpoint of your API that requires authentication/],
+		['a Base URL that answers anyone', 'apiAuthBearerToken', () => bearer({ testUrl: '', baseUrl: `${api.url}/open` }), /Base URL https:\/\/127\.0\.0\.1:\d+\/open answers 200 without the credential too.*Set Test URL/],
+		['a Test URL that answers anyone (wrong token)', 'apiAuthBearerToken', () => bearer({ token: 'wrong-token-5ecret', testUrl: `${api.url}/open/health` }), /Test URL .*\/open\/health answers 200 without the credential too/],
+		['a Base URL that answers 404', 'apiAuthBearerToken', () => bearer({ testUrl: '', baseUrl: `${api.url}/missing` }), /Base URL .*\/missing answered 404, which says nothing about the credential/],
+	])('%s', async (_name, type, data, expected) => {
+		const before = api.requests.length;
+		const result = await test(type, data());
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(notVerified);
+		expect(result.message).toMatch(expected);
+		if (!data().baseUrl && !data().testUrl) expect(api.requests.length).toBe(before);
+	});
+
+	it('a wrong token without a Test URL is rejected at the Base URL', async () => {
+		const result = await test('apiAuthBearerToken', bearer({ token: 'wrong-token-5ecret', testUrl: '', baseUrl: `${api.url}/v1` }));
+		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/\/v1: the API rejected the credential \(401/) });
+	});
+
+	it('OAuth2: a token the API at the Base URL rejects fails the test', async () => {
+		const result = await test('apiAuthOAuth2', { grantType: 'clientCredentials', accessTokenUrl: oauth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, baseUrl: `${api.url}/v1`, ...tls() });
+		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/rejected the credential \(401/) });
+	});
+
+	it('OAuth2: an issued token is a check of the client even where the endpoint says nothing', async () => {
+		const result = await test('apiAuthOAuth2', { grantType: 'clientCredentials', accessTokenUrl: oauth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, baseUrl: `${api.url}/open`, ...tls() });
+		expect(result).toEqual({ status: 'OK', message: expect.stringMatching(/^Token obtained .*Set a Test URL to check that your API accepts the token/) });
 	});
 });
 
