@@ -110,15 +110,32 @@ describe('never green without a check', () => {
 	});
 });
 
+describe('hints name what to change: symptom → message', () => {
+	const oauthCc = (extra: Record<string, unknown>) => ({ grantType: 'clientCredentials', accessTokenUrl: oauth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, ...tls(), ...extra });
+	it.each<[string, string, () => Record<string, unknown>, RegExp, RegExp]>([
+		['an empty client secret', 'apiAuthOAuth2', () => oauthCc({ clientSecret: '' }), /Client Secret field is empty: fill it in/, /extra token parameters|audience and resource/],
+		['a plain-http Base URL with a relative Test URL', 'apiAuthBearerToken', () => bearer({ baseUrl: 'http://api.example.test/v1', testUrl: '/me' }), /^Base URL: "http:\/\/api\.example\.test" uses plain http.*Allow Plain HTTP/, /Test URL/],
+		['a CA with the right name that did not sign the server certificate', 'apiAuthBearerToken', () => bearer({ tlsCa: pki.impostorCa.cert }), /\(CERT_SIGNATURE_FAILURE\).*CA Certificate field did not sign the server certificate/, /network path/],
+		['an unrelated CA in the CA field', 'apiAuthBearerToken', () => bearer({ tlsCa: pki.otherCa.cert }), /not trusted.*CA Certificate field did not sign/, /network path/],
+		['no CA for a private CA', 'apiAuthBearerToken', () => ({ token: TOKEN, testUrl: `${api.url}/me` }), /not trusted.*Add the CA certificate .* CA Certificate field \(Use Custom TLS\)/, /did not sign/],
+		['a Bearer 401 where the user typed no "Bearer"', 'apiAuthBearerToken', () => bearer({ token: 'wrong-token-5ecret' }), /rejected the credential \(401.*Check the token; it may be wrong, expired or revoked/, /Bearer/],
+	])('%s', async (_name, type, data, expected, notExpected) => {
+		const result = await test(type, data());
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(expected);
+		expect(result.message).not.toMatch(notExpected);
+	});
+});
+
 describe('diagnosis', () => {
 	const cases: Array<[string, string, () => Record<string, unknown>, RegExp]> = [
-		['401: credential rejected, and for bearer "do not type Bearer"', 'apiAuthBearerToken', () => bearer({ token: 'wrong-token-5ecret' }), /rejected the credential \(401.*do not type "Bearer"/],
+		['401: credential rejected', 'apiAuthBearerToken', () => bearer({ token: 'wrong-token-5ecret' }), /rejected the credential \(401.*Check the token/],
 		['403: authenticated but not allowed', 'apiAuthBearerToken', () => bearer({ testUrl: `${api.url}/forbidden` }), /not allowed.*403.*scope, role/],
 		['invalid_client', 'apiAuthOAuth2', () => ({ grantType: 'clientCredentials', accessTokenUrl: oauth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: 'wrong-5ecret', ...tls() }), /invalid_client.*Check the client ID and client secret, and the Client Authentication/],
 		['invalid_grant (password)', 'apiAuthOAuth2', () => ({ grantType: 'password', accessTokenUrl: oauth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, username: 'alice', password: 'wrong-5ecret', ...tls() }), /invalid_grant.*user name or password/],
 		['invalid_grant (refresh token)', 'apiAuthOAuth2', () => ({ grantType: 'authorizationCode', accessTokenUrl: oauth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, refreshToken: 'not-a-real-refresh-token', ...tls() }), /invalid_grant.*expired or was revoked.*Reconnect/],
 		['unknown CA: add the CA certificate', 'apiAuthBearerToken', () => ({ token: TOKEN, testUrl: `${api.url}/me` }), /not trusted.*Add the CA certificate/],
-		['a CA that did not sign the server certificate', 'apiAuthBearerToken', () => bearer({ tlsCa: pki.otherCa.cert }), /not trusted.*Add the CA certificate/],
+		['a CA that did not sign the server certificate', 'apiAuthBearerToken', () => bearer({ tlsCa: pki.otherCa.cert }), /not trusted.*paste the CA that did/],
 		['certificate and key do not match', 'apiAuthBearerToken', () => bearer({ tlsCert: pki.client.cert, tlsKey: pki.strangerClient.key }), /private key does not belong to the client certificate/],
 		['wrong passphrase', 'apiAuthBearerToken', () => bearer({ tlsCert: pki.client.cert, tlsKey: pki.clientKeyEncrypted, tlsPassphrase: 'wrong' }), /Private Key Passphrase: the passphrase does not decrypt/],
 		['a server that requires a client certificate', 'apiAuthBearerToken', () => bearer({ testUrl: `${mtls.url}/me` }), /requires a client certificate/],
