@@ -21,7 +21,7 @@ function clientBasicForms(id: string, secret: string): string[] {
 
 function createOAuth2(connect: boolean): AuthMethod['create'] {
 	return (reader, { connection, secrets, services, raw }) => {
-		const settings = readOAuth2Settings(reader, connect);
+		const settings = readOAuth2Settings(reader, connect, connection.tls);
 		if (settings.grant === 'authorizationCode') settings.seed = readTokenSeed(reader, raw, connect);
 		if (settings.clientSecret) secrets.add(...clientBasicForms(settings.clientId, settings.clientSecret));
 		const { placement } = settings;

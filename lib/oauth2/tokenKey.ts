@@ -4,6 +4,7 @@
  * scope, user or pasted refresh token means a new key and a fresh token).
  */
 import { createHash } from 'node:crypto';
+import { clientAuthIdentity } from './clientAuth';
 import type { OAuth2Settings } from './settings';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -23,6 +24,8 @@ export function tokenKey(settings: OAuth2Settings): string {
 			user: settings.username ?? '',
 			password: settings.password ? sha256(settings.password) : '',
 			seed: settings.seed ? sha256(settings.seed.refreshToken ?? settings.seed.accessToken ?? '') : '',
+			// Only for the key- and certificate-based methods: keys stored before they existed stay valid.
+			...(settings.clientAuth.method === 'header' || settings.clientAuth.method === 'body' ? {} : { clientAuth: clientAuthIdentity(settings.clientAuth) }),
 		}),
 	);
 }
