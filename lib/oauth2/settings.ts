@@ -4,13 +4,12 @@ import type { CredentialReader } from '../auth/credentialReader';
 import type { GrantLabel } from '../diagnosis';
 import { ConfigError } from '../errors';
 import { assertNoLineBreaks } from '../security/headerSafety';
+import type { TokenPlacement } from '../auth/tokenAuth';
 import type { TlsSettings } from '../transport/tls';
 import { type ClientAuth, readClientAuth } from './clientAuth';
 import type { TokenFieldMapping } from './tokenResponse';
 
 const NO_TLS: TlsSettings = { rejectUnauthorized: true, fingerprint: '' };
-
-export type TokenPlacement = { kind: 'header'; prefix: string } | { kind: 'query'; name: string };
 
 /** Tokens the credential already holds: a pasted refresh token, or what n8n's Connect stored. */
 export interface TokenSeed {
