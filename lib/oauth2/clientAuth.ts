@@ -10,6 +10,7 @@
  */
 import { createHash, createPublicKey } from 'node:crypto';
 import type { ModuleOptions } from 'simple-oauth2';
+import type { KeyAuthFailure } from '../diagnosis';
 import { ConfigError } from '../errors';
 import type { CredentialReader } from '../auth/credentialReader';
 import type { TlsSettings } from '../transport/tls';
@@ -53,8 +54,14 @@ export function readSigning(reader: CredentialReader): SigningKey {
 }
 
 /** Reads and checks the client authentication; the fields named are those the editor shows. */
-export function readClientAuth(reader: CredentialReader, fields: { clientAuth: string; clientSecret: string }, clientSecret: string, tls: TlsSettings): ClientAuth {
-	const method = reader.option('authentication', fields.clientAuth, CLIENT_AUTH_METHODS, 'header');
+export function readClientAuth(
+	reader: CredentialReader,
+	fields: { clientAuth: string; clientSecret: string },
+	clientSecret: string,
+	tls: TlsSettings,
+	allowed: readonly ClientAuthMethod[] = CLIENT_AUTH_METHODS,
+): ClientAuth {
+	const method = reader.option('authentication', fields.clientAuth, allowed, 'header');
 	switch (method) {
 		case 'private_key_jwt':
 			return { method, signing: readSigning(reader) };
@@ -82,6 +89,11 @@ export function describeClientAuth(auth: ClientAuth): string {
 }
 
 /** What distinguishes one client authentication from another for the token key: method, algorithm, public key, key id. */
+/** The trace's note: only for methods without a shared secret. */
+export function keyBasedDescription(auth: ClientAuth): string | undefined {
+	return auth.method === 'header' || auth.method === 'body' ? undefined : describeClientAuth(auth);
+}
+
 export function clientAuthIdentity(auth: ClientAuth): string {
 	if (auth.method !== 'private_key_jwt') return auth.method;
 	const { signing } = auth;
@@ -137,4 +149,32 @@ export function clientRequestParts(
 		case 'none':
 			return { client: fields(client.id ? ['client_id', client.id] : ['grant_type', grantType]), authorizationMethod: 'body', params: {} };
 	}
+}
+
+/** The errors by which servers refuse a client's key or certificate (and, for a signed grant, the grant). */
+const REFUSALS = new Set(['invalid_client', 'unauthorized_client', 'invalid_request']);
+
+/**
+ * A refused token request of a key- or certificate-based client, to diagnose (see diagnosis.ts);
+ * undefined for secret-based clients and unrelated errors. `date` is the answer's Date header.
+ */
+export function keyAuthFailure(
+	settings: { clientAuth: ClientAuth; tokenUrl: URL },
+	oauthError: string,
+	description: string | undefined,
+	date: string | undefined,
+	now: number,
+): KeyAuthFailure | undefined {
+	const { method } = settings.clientAuth;
+	if (method === 'header' || method === 'body' || method === 'none' || !REFUSALS.has(oauthError)) return undefined;
+	// invalid_request is about a missing parameter far more often than about the client's key.
+	if (oauthError === 'invalid_request' && !/client|assertion|certificate/i.test(description ?? '')) return undefined;
+	const serverTime = date ? Date.parse(date) : NaN;
+	return {
+		method,
+		described: describeClientAuth(settings.clientAuth),
+		audience: displayUrl(settings.tokenUrl),
+		description,
+		...(Number.isFinite(serverTime) ? { skewMs: serverTime - now, serverTime: new Date(serverTime).toISOString() } : {}),
+	};
 }

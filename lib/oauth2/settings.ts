@@ -10,6 +10,8 @@ import { type ClientAuth, readClientAuth } from './clientAuth';
 import type { TokenFieldMapping } from './tokenResponse';
 
 const NO_TLS: TlsSettings = { rejectUnauthorized: true, fingerprint: '' };
+/** n8n's Connect callback exchanges the code itself, with header or body only. */
+const SECRET_METHODS = ['header', 'body'] as const;
 
 /** Tokens the credential already holds: a pasted refresh token, or what n8n's Connect stored. */
 export interface TokenSeed {
@@ -156,7 +158,7 @@ export function readOAuth2Settings(reader: CredentialReader, connect: boolean, t
 		authUrl: authText ? parseHttpUrl(authText, OAUTH2_FIELDS.authUrl) : undefined,
 		clientId,
 		clientSecret,
-		clientAuth: readClientAuth(reader, OAUTH2_FIELDS, clientSecret, tls),
+		clientAuth: readClientAuth(reader, OAUTH2_FIELDS, clientSecret, tls, connect ? SECRET_METHODS : undefined),
 		remember: (value) => reader.remember(value),
 		scopes: splitList(reader.string('scope', OAUTH2_FIELDS.scope)),
 		audience: reader.string('audience', OAUTH2_FIELDS.audience),

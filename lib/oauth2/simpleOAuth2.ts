@@ -8,12 +8,12 @@
  */
 import { dirname } from 'node:path';
 import { AuthorizationCode, ClientCredentials, type ModuleOptions, ResourceOwnerPassword } from 'simple-oauth2';
-import { diagnoseNetwork, diagnoseOAuthError, diagnoseStatus, type GrantLabel } from '../diagnosis';
+import { diagnoseKeyAuthFailure, diagnoseNetwork, diagnoseOAuthError, diagnoseStatus, type GrantLabel } from '../diagnosis';
 import { TokenRequestError } from '../errors';
 import { retryAfterSeconds } from '../transport/retry';
 import { displayUrl } from '../transport/send';
 import type http from 'node:http';
-import { clientRequestParts } from './clientAuth';
+import { clientRequestParts, keyAuthFailure } from './clientAuth';
 import type { OAuth2Settings } from './settings';
 
 (function silenceSimpleOAuth2Debug(): void {
@@ -121,7 +121,8 @@ export function toTokenRequestError(error: unknown, settings: OAuth2Settings, re
 	const contentType = header(res?.headers?.['content-type']) ?? 'no content type';
 
 	const grant: GrantLabel = settings.grant;
-	const oauth = diagnoseOAuthError(oauthError, grant, refreshing);
+	const keyed = oauthError ? keyAuthFailure(settings, oauthError, oauthErrorDescription, header(res?.headers?.date), now) : undefined;
+	const oauth = keyed ? diagnoseKeyAuthFailure(keyed) : diagnoseOAuthError(oauthError, grant, refreshing);
 	if (oauth) {
 		const detail = oauthErrorDescription ? ` (${oauthErrorDescription})` : '';
 		return new TokenRequestError(`${prefix}: HTTP ${status}, ${oauthError}${detail}: ${oauth.summary}`, {

@@ -1,9 +1,10 @@
 /**
- * Starts test/servers/oidcClientAuth.mjs (oidc-provider, ESM-only) as a child process with one
+ * Starts test/servers/oidcClientAuthProcess.mjs (oidc-provider, ESM-only) as a child process with one
  * client per authentication method, and collects what it reports of each token request.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type KeyPairPem, signingCertificate, testPki, type TestPki } from './certs';
@@ -16,6 +17,8 @@ export interface TokenEvent {
 	detail?: string;
 	sub?: string;
 	scope?: string;
+	/** The client assertion (or the JWT bearer grant's assertion) the request carried. */
+	assertion?: string;
 }
 
 export interface OidcClientAuthServer {
@@ -34,6 +37,12 @@ export interface OidcClientAuthServer {
 	serviceAccount: { client_email: string; private_key: string; private_key_id: string; token_uri: string; type: string };
 	clientSecret: string;
 	tokens: TokenEvent[];
+	/** Every assertion the server received since it started (tokens is cleared between tests). */
+	assertions: string[];
+	/** API calls refused for a missing, unknown or expired token. */
+	apiRefusals: number;
+	/** The lifetime (expires_in) of the tokens issued from now on. */
+	setTtl(seconds: number): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -74,11 +83,12 @@ export async function startOidcClientAuthServer(options: { ttlSeconds?: number }
 		ttlSeconds: options.ttlSeconds ?? 3600,
 		jwtBearer: { publicKey: service.publicKey.export({ format: 'pem', type: 'spki' }).toString(), clientEmail, clientId: CLIENTS.service },
 	};
-	const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'oidcClientAuth.mjs')], {
+	const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'oidcClientAuthProcess.mjs')], {
 		env: { ...process.env, CONFIG: JSON.stringify(config), NODE_OPTIONS: '' },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	const tokens: TokenEvent[] = [];
+	const assertions: string[] = [];
 	let stderr = '';
 	child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 	const origin = await new Promise<string>((resolve, reject) => {
@@ -89,11 +99,16 @@ export async function startOidcClientAuthServer(options: { ttlSeconds?: number }
 			if (event.type === 'ready') {
 				clearTimeout(timer);
 				resolve(event.origin as string);
-			} else if (event.type === 'token') tokens.push(event);
+			} else if (event.type === 'api') {
+				result.apiRefusals++;
+			} else if (event.type === 'token') {
+				tokens.push(event);
+				if (event.assertion) assertions.push(event.assertion);
+			}
 		});
 	});
 	const privateKey = service.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-	return {
+	const result: OidcClientAuthServer = {
 		origin,
 		tokenUrl: `${origin}/token`,
 		jwtBearerTokenUrl: `${origin}/jwt-bearer/token`,
@@ -105,6 +120,12 @@ export async function startOidcClientAuthServer(options: { ttlSeconds?: number }
 		serviceAccount: { type: 'service_account', client_email: clientEmail, private_key: privateKey, private_key_id: 'a1b2c3d4e5f6', token_uri: `${origin}/jwt-bearer/token` },
 		clientSecret,
 		tokens,
+		assertions,
+		apiRefusals: 0,
+		setTtl: async (seconds) => {
+			const response = await postControl(`${origin}/control/ttl?seconds=${seconds}`, pki.ca.cert);
+			if (response !== 204) throw new Error(`setting the token lifetime failed: HTTP ${response}`);
+		},
 		close: async () => {
 			if (child.exitCode !== null) return;
 			const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -112,4 +133,16 @@ export async function startOidcClientAuthServer(options: { ttlSeconds?: number }
 			await exited;
 		},
 	};
+	return result;
+}
+
+function postControl(url: string, ca: string): Promise<number | undefined> {
+	return new Promise((resolve, reject) => {
+		const req = request(url, { method: 'POST', ca }, (res) => {
+			res.resume();
+			res.on('end', () => resolve(res.statusCode));
+		});
+		req.on('error', reject);
+		req.end();
+	});
 }

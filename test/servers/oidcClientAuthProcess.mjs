@@ -50,14 +50,19 @@ const provider = new Provider(origin, {
 	ttl: { ClientCredentials: () => config.ttlSeconds },
 });
 
-provider.on('grant.success', (ctx) => emit({ type: 'token', ok: true, client: ctx.oidc.client?.clientId, jti: jtiOf(ctx.oidc.params.client_assertion) }));
-provider.on('grant.error', (ctx, error) =>
-	emit({ type: 'token', ok: false, client: ctx.oidc.client?.clientId ?? ctx.oidc.params?.client_id, jti: jtiOf(ctx.oidc.params?.client_assertion), error: error.error, detail: error.error_detail }),
-);
+// The assertion itself is reported too: the tests look for it in everything n8n shows.
+provider.on('grant.success', (ctx) => {
+	const assertion = ctx.oidc.params.client_assertion;
+	emit({ type: 'token', ok: true, client: ctx.oidc.client?.clientId, jti: jtiOf(assertion), assertion });
+});
+provider.on('grant.error', (ctx, error) => {
+	const assertion = ctx.oidc.params?.client_assertion;
+	emit({ type: 'token', ok: false, client: ctx.oidc.client?.clientId ?? ctx.oidc.params?.client_id, jti: jtiOf(assertion), assertion, error: error.error, detail: error.error_detail });
+});
 
 /** Google's answers for a refused assertion (invalid_grant, 400). */
-const refuse = (res, description, detail) => {
-	emit({ type: 'token', ok: false, client: 'jwt-bearer', error: 'invalid_grant', detail });
+const refuseWith = (res, description, detail, assertion) => {
+	emit({ type: 'token', ok: false, client: 'jwt-bearer', error: 'invalid_grant', detail, assertion });
 	res.writeHead(400, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ error: 'invalid_grant', error_description: description }));
 };
 
@@ -72,26 +77,28 @@ async function jwtBearer(req, res) {
 		return;
 	}
 	const { jwtBearer: account } = config;
+	const assertion = form.get('assertion') ?? '';
+	const refuse = (description, detail) => refuseWith(res, description, detail, assertion);
 	let payload;
 	try {
-		({ payload } = await jwtVerify(form.get('assertion') ?? '', createPublicKey(account.publicKey), { algorithms: ['RS256'], clockTolerance: 15, requiredClaims: ['iss', 'aud', 'exp', 'iat'] }));
+		({ payload } = await jwtVerify(assertion, createPublicKey(account.publicKey), { algorithms: ['RS256'], clockTolerance: 15, requiredClaims: ['iss', 'aud', 'exp', 'iat'] }));
 	} catch (error) {
 		if (error.code === 'ERR_JWT_EXPIRED' || error.claim === 'iat' || error.claim === 'nbf') {
-			return refuse(res, 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.', error.code);
+			return refuse('Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.', error.code);
 		}
-		return refuse(res, 'Invalid JWT Signature.', error.code);
+		return refuse('Invalid JWT Signature.', error.code);
 	}
-	if (payload.aud !== `${origin}/jwt-bearer/token`) return refuse(res, 'Invalid JWT: audience is not the token endpoint.', 'aud');
-	if (payload.iss !== account.clientEmail) return refuse(res, 'Invalid JWT: issuer is not the service account.', 'iss');
-	if (payload.exp - payload.iat > 3600) return refuse(res, 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.', 'lifetime');
+	if (payload.aud !== `${origin}/jwt-bearer/token`) return refuse('Invalid JWT: audience is not the token endpoint.', 'aud');
+	if (payload.iss !== account.clientEmail) return refuse('Invalid JWT: issuer is not the service account.', 'iss');
+	if (payload.exp - payload.iat > 3600) return refuse('Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.', 'lifetime');
 	if (typeof payload.jti === 'string') {
-		if (seenJti.has(payload.jti)) return refuse(res, 'Invalid JWT: jti was used before.', 'replay');
+		if (seenJti.has(payload.jti)) return refuse('Invalid JWT: jti was used before.', 'replay');
 		seenJti.add(payload.jti);
 	}
 	const client = await provider.Client.find(account.clientId);
 	const token = new provider.ClientCredentials({ client, scope: undefined });
 	const value = await token.save();
-	emit({ type: 'token', ok: true, client: 'jwt-bearer', jti: payload.jti, sub: payload.sub, scope: payload.scope });
+	emit({ type: 'token', ok: true, client: 'jwt-bearer', jti: payload.jti, sub: payload.sub, scope: payload.scope, assertion });
 	res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ access_token: value, expires_in: config.ttlSeconds, token_type: 'Bearer' }));
 }
 
@@ -99,15 +106,22 @@ async function api(req, res) {
 	const value = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
 	const token = value ? await provider.ClientCredentials.find(value) : undefined;
 	if (!token || token.isExpired) {
+		emit({ type: 'api', ok: false });
 		res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer error="invalid_token"' }).end(JSON.stringify({ error: 'invalid_token' }));
 		return;
 	}
 	res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, client: token.clientId, path: req.url }));
 }
 
+/** POST /control/ttl?seconds=N: the lifetime of the tokens issued from now on. */
+async function control(req, res) {
+	config.ttlSeconds = Number(new URL(req.url, origin).searchParams.get('seconds'));
+	res.writeHead(204).end();
+}
+
 const callback = provider.callback();
 server.on('request', (req, res) => {
-	const route = req.url.startsWith('/api/') ? api : req.url === '/jwt-bearer/token' ? jwtBearer : undefined;
+	const route = req.url.startsWith('/api/') ? api : req.url === '/jwt-bearer/token' ? jwtBearer : req.url.startsWith('/control/ttl') ? control : undefined;
 	if (!route) return callback(req, res);
 	route(req, res).catch((error) => {
 		res.writeHead(500).end(String(error.message));
