@@ -31,10 +31,26 @@ export const TLS_FIELDS = {
 	passphrase: 'Private Key Passphrase',
 } as const;
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g;
+/** BEGIN and END lines; labels are short (RFC 7468), so one pass over the text finds them all. */
+const PEM_MARKER = /-----(BEGIN|END) ([A-Z0-9 ]{1,64})-----/g;
 
+/**
+ * The PEM blocks of a text, in one linear pass: a block runs from a BEGIN line to the next END
+ * line of the same label, with content between them; a later BEGIN replaces an unfinished one
+ * (blocks do not nest). Text around and between blocks is ignored.
+ */
 function pemBlocks(text: string): Array<{ label: string; pem: string }> {
-	return [...text.matchAll(PEM_BLOCK)].map((m) => ({ label: m[1], pem: m[0] }));
+	const blocks: Array<{ label: string; pem: string }> = [];
+	let open: { label: string; start: number; contentStart: number } | undefined;
+	for (const marker of text.matchAll(PEM_MARKER)) {
+		const [line, kind, label] = marker;
+		if (kind === 'BEGIN') open = { label, start: marker.index, contentStart: marker.index + line.length };
+		else if (open && open.label === label && marker.index > open.contentStart) {
+			blocks.push({ label, pem: text.slice(open.start, marker.index + line.length) });
+			open = undefined;
+		}
+	}
+	return blocks;
 }
 
 function certificates(text: string, field: string): string[] {
@@ -79,15 +95,33 @@ export function readPrivateKey(pem: string, passphrase: string | undefined, fiel
 	}
 }
 
-const cache = new Map<string, TlsSettings>();
+/** Parsed settings, and refusals too: a bad value is not parsed again at every Test or run. */
+const cache = new Map<string, TlsSettings | ConfigError>();
 
 export function parseTls(input: TlsInput): TlsSettings {
-	const fingerprint = createHash('sha256')
-		.update(JSON.stringify([input.ca ?? '', input.cert ?? '', input.key ?? '', input.passphrase ?? '', input.ignoreErrors]))
-		.digest('hex');
-	const known = cache.get(fingerprint);
-	if (known) return known;
+	const hash = createHash('sha256');
+	// Length-prefixed fields: no two inputs hash alike, and a 1 MiB value is not copied to be hashed.
+	for (const field of [input.ca ?? '', input.cert ?? '', input.key ?? '', input.passphrase ?? '', String(input.ignoreErrors)]) hash.update(`${field.length}:`).update(field);
+	const fingerprint = hash.digest('hex');
+	const known = cache.get(fingerprint) ?? remember(fingerprint, () => parse(input, fingerprint));
+	if (known instanceof ConfigError) throw known;
+	return known;
+}
 
+function remember(fingerprint: string, run: () => TlsSettings): TlsSettings | ConfigError {
+	let result: TlsSettings | ConfigError;
+	try {
+		result = run();
+	} catch (error) {
+		if (!(error instanceof ConfigError)) throw error;
+		result = error;
+	}
+	if (cache.size > 100) cache.clear();
+	cache.set(fingerprint, result);
+	return result;
+}
+
+function parse(input: TlsInput, fingerprint: string): TlsSettings {
 	const settings: TlsSettings = { rejectUnauthorized: !input.ignoreErrors, fingerprint };
 	if (input.ca?.trim()) settings.ca = certificates(input.ca, TLS_FIELDS.ca);
 	const hasCert = Boolean(input.cert?.trim());
@@ -110,7 +144,5 @@ export function parseTls(input: TlsInput): TlsSettings {
 		settings.key = input.key;
 		if (input.passphrase) settings.passphrase = input.passphrase;
 	}
-	if (cache.size > 100) cache.clear();
-	cache.set(fingerprint, settings);
 	return settings;
 }
