@@ -2,8 +2,7 @@
  * The editor's Test button, through the node's credentialTest method as n8n calls it: every
  * credential type, and a diagnosis the user can act on for each kind of failure.
  */
-import type { ICredentialTestFunctions, INodeType } from 'n8n-workflow';
-import { loadPackage } from '../support/engine';
+import { pressTest } from '../support/engine';
 import { distAgents, resetTokenState } from '../support/dist';
 import { findLeaks } from '../support/secrets';
 import { CLIENT_KEY_PASSPHRASE, testPki, type TestPki } from '../servers/certs';
@@ -17,13 +16,7 @@ let mtls: RecordingServer;
 let plain: RecordingServer;
 let oauth: OAuth2TestServer;
 
-async function test(type: string, data: Record<string, unknown>): Promise<{ status: string; message: string }> {
-	const loader = await loadPackage();
-	const node = loader.nodeTypes.apiAuthHttpRequest.type as INodeType;
-	const context = { logger: { debug() {}, info() {}, warn() {}, error() {} }, helpers: {} } as unknown as ICredentialTestFunctions;
-	const fn = node.methods?.credentialTest?.apiAuthCredentialTest as (this: ICredentialTestFunctions, c: unknown) => Promise<{ status: string; message: string }>;
-	return await fn.call(context, { id: 'c', name: 'c', type, data });
-}
+const test = pressTest;
 
 beforeAll(async () => {
 	pki = await testPki();
