@@ -45,7 +45,8 @@ export function openSession(
 		throw new ConfigError('Authentication', `unknown credential type "${credentialType}"`, 'Choose one of the credential types of this node.');
 	}
 	const reader = new CredentialReader(raw, secrets, env);
-	const connection = { ...readConnection(reader), proxy: resolveProxy(proxy, env, secrets) };
+	const settings = readConnection(reader);
+	const connection = { ...settings, proxy: resolveProxy(proxy, env, secrets, settings.policy) };
 	const authenticator = method.create(reader, { connection, secrets, services, raw });
 	const secretSources = Object.fromEntries(Object.entries(reader.origins).map(([field, o]) => [field, describeOrigin(o)]));
 	return {

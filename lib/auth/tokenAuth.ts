@@ -50,6 +50,8 @@ export interface TokenUse {
 	placement: TokenPlacement;
 	/** API answers that mean "this token expired". */
 	expiredStatuses: number[];
+	/** For the trace: how the client proves itself when not by secret (never key material). */
+	clientAuth?: string;
 }
 
 export function tokenAuthenticator(source: TokenSource, use: TokenUse, { connection, secrets, services }: AuthDeps): Authenticator {
@@ -69,6 +71,7 @@ export function tokenAuthenticator(source: TokenSource, use: TokenUse, { connect
 		checkTokenUrls();
 		const { state, source: origin } = await manager.token({ deadline: context.deadline, rejected: context.rejectedToken });
 		trace.tokenSource = origin;
+		if (use.clientAuth) trace.clientAuth = use.clientAuth;
 		trace.expiresAt = new Date(state.expiresAt).toISOString();
 		return state.accessToken;
 	};
