@@ -11,13 +11,14 @@ export interface Diagnosis {
 	fix: string;
 }
 
-export type MethodLabel = 'bearer' | 'apiKey' | 'basic' | 'oauth2';
+export type MethodLabel = 'bearer' | 'apiKey' | 'basic' | 'oauth2' | 'tokenRequest';
 
 const CREDENTIAL_WORD: Record<MethodLabel, string> = {
 	bearer: 'token',
 	apiKey: 'API key and where it is sent (header or query, parameter name)',
 	basic: 'user name and password',
 	oauth2: 'client ID, client secret, scope and audience',
+	tokenRequest: 'login request and where the token is sent (Send Token In)',
 };
 
 export function diagnoseStatus(status: number, method?: MethodLabel): Diagnosis | undefined {

@@ -21,7 +21,7 @@ function createOAuth2(connect: boolean): AuthMethod['create'] {
 		if (settings.clientSecret) deps.secrets.add(...clientBasicForms(settings.clientId, settings.clientSecret));
 		return tokenAuthenticator(
 			oauth2GrantSource(settings),
-			{ tokenUrl: settings.tokenUrl, tokenUrlField: OAUTH2_FIELDS.tokenUrl, placement: settings.placement, expiredStatuses: settings.expiredStatuses, clientAuth: keyBasedDescription(settings.clientAuth) },
+			{ tokenUrls: [{ url: settings.tokenUrl, field: OAUTH2_FIELDS.tokenUrl }], placement: settings.placement, expiredStatuses: settings.expiredStatuses, clientAuth: keyBasedDescription(settings.clientAuth) },
 			deps,
 		);
 	};
