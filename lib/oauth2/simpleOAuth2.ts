@@ -111,7 +111,7 @@ export function toTokenRequestError(error: unknown, settings: OAuth2Settings, re
 	const contentType = header(res?.headers?.['content-type']) ?? 'no content type';
 
 	const grant: GrantLabel = settings.grant;
-	const oauth = diagnoseOAuthError(oauthError, grant, refreshing);
+	const oauth = diagnoseOAuthError(oauthError, grant, refreshing, { clientSecretEmpty: !settings.clientSecret });
 	if (oauth) {
 		const detail = oauthErrorDescription ? ` (${oauthErrorDescription})` : '';
 		return new TokenRequestError(`${prefix}: HTTP ${status}, ${oauthError}${detail}: ${oauth.summary}`, {

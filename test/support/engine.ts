@@ -25,6 +25,9 @@ import {
 	Workflow,
 } from 'n8n-workflow';
 import { join } from 'node:path';
+import { assertBuildIsFresh } from './builtPackage';
+
+assertBuildIsFresh();
 
 export const PACKAGE_ROOT = join(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-api-auth';
@@ -235,9 +238,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 
 /** Captures what n8n's logger receives (the node logs through it) until the returned function is called. */
 export function captureLogs(): { lines: string[]; stop(): void } {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { Container } = require('@n8n/di') as typeof import('@n8n/di');
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { Logger } = require('@n8n/backend-common') as typeof import('@n8n/backend-common');
 	const logger = Container.get(Logger);
 	const lines: string[] = [];

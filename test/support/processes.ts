@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
+import { assertBuildIsFresh } from './builtPackage';
 import type { RunOptions } from './engine';
 
 /** A workflow for a worker: what runWorkflow takes, less the in-process credentials helper. */
@@ -147,6 +148,7 @@ function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
 }
 
 export async function startWorkers(count: number, env: NodeJS.ProcessEnv): Promise<WorkerProcess[]> {
+	assertBuildIsFresh();
 	return await Promise.all(Array.from({ length: count }, () => startWorker(env)));
 }
 

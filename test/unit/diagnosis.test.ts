@@ -35,7 +35,7 @@ describe('network and TLS failures', () => {
 
 describe('HTTP statuses', () => {
 	it.each<[number, 'bearer' | 'apiKey' | 'basic' | 'oauth2', RegExp]>([
-		[401, 'bearer', /do not type "Bearer"/],
+		[401, 'bearer', /^Check the token; it may be wrong, expired or revoked\.$/],
 		[401, 'apiKey', /header or query, parameter name/],
 		[401, 'basic', /user name and password/],
 		[401, 'oauth2', /client ID, client secret, scope and audience/],

@@ -1,0 +1,171 @@
+/**
+ * The redactor and the output scrub on their own: every form a secret takes on the way out, the
+ * lengths below which a value is left alone, deep copies of JSON-like values, and when output
+ * items are copied at all.
+ */
+import { REDACTED, Redactor } from '../../lib/security/redact';
+import { SecretRegistry } from '../../lib/security/secretRegistry';
+import { scrubItems } from '../../lib/response/scrub';
+import type { HttpResponse } from '../../lib/transport/types';
+
+const SECRET = 'pa ss/wörd+key=1"x';
+
+describe('forms of a secret', () => {
+	const redactor = new Redactor([SECRET]);
+	const b64 = Buffer.from(SECRET, 'utf8').toString('base64');
+	it.each([
+		['as is', SECRET],
+		['encodeURIComponent', encodeURIComponent(SECRET)],
+		['form encoding (+ for spaces)', encodeURIComponent(SECRET).replace(/%20/g, '+')],
+		['URLSearchParams', new URLSearchParams({ v: SECRET }).toString().slice(2)],
+		['base64', b64],
+		['base64 without padding', b64.replace(/=+$/, '')],
+		['base64url', Buffer.from(SECRET, 'utf8').toString('base64url')],
+		['escaped inside JSON', JSON.stringify(SECRET).slice(1, -1)],
+	])('%s', (_name, form) => {
+		expect(redactor.contains(`before ${form} after`)).toBe(true);
+		expect(redactor.text(`before ${form} after`)).toBe(`before ${REDACTED} after`);
+	});
+
+	it('replaces every occurrence, and the same text twice in a row (no lastIndex left over)', () => {
+		expect(redactor.text(`${SECRET}-${SECRET}`)).toBe(`${REDACTED}-${REDACTED}`);
+		expect(redactor.contains(`x ${SECRET}`)).toBe(true);
+		expect(redactor.contains(`x ${SECRET}`)).toBe(true);
+		expect(redactor.text(SECRET)).toBe(REDACTED);
+		expect(redactor.text(SECRET)).toBe(REDACTED);
+	});
+
+	it('treats regular-expression characters in a secret literally', () => {
+		const special = new Redactor(['a.b*c']);
+		expect(special.text('aXbbbc a.b*c')).toBe(`aXbbbc ${REDACTED}`);
+		expect(special.contains('aXbbbc')).toBe(false);
+		for (const secret of ['(x)+y', '[ab]^$', '{1}|?\\z']) expect(new Redactor([secret]).text(`-${secret}-`)).toBe(`-${REDACTED}-`);
+	});
+
+	it('replaces a long value whole before any of its shorter forms', () => {
+		// "abcd" is its own base64url prefix-free form; the longer secret containing it must go whole.
+		const both = new Redactor(['abcd', 'abcdefgh-long']);
+		expect(both.text('x abcdefgh-long y')).toBe(`x ${REDACTED} y`);
+	});
+});
+
+describe('lengths', () => {
+	it('leaves values shorter than 4 characters (after trimming) alone', () => {
+		const redactor = new Redactor(['abc', '  ab  ', undefined, '']);
+		expect(redactor.isEmpty).toBe(true);
+		expect(redactor.text('abc ab')).toBe('abc ab');
+		expect(redactor.contains('abc')).toBe(false);
+		const value = { a: 'abc' };
+		expect(redactor.value(value)).toBe(value);
+	});
+
+	it('scrubs a value of exactly 4 characters', () => {
+		const redactor = new Redactor(['abcd']);
+		expect(redactor.isEmpty).toBe(false);
+		expect(redactor.text('xabcdx')).toBe(`x${REDACTED}x`);
+	});
+
+	it('matches a long multi-line secret (a PEM key) line by line, not its armour lines', () => {
+		const line1 = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC';
+		const line2 = 'BKcwggSjAgEAAoIBAQC7';
+		const pem = `-----BEGIN PRIVATE KEY-----\n${line1}\r\n${line2}\n  short1234  \n-----END PRIVATE KEY-----`;
+		const redactor = new Redactor([pem]);
+		expect(redactor.text(`quoted: "${line1}"`)).toBe(`quoted: "${REDACTED}"`);
+		expect(redactor.text(`quoted: ${line2}.`)).toBe(`quoted: ${REDACTED}.`);
+		// Lines under 16 characters and the BEGIN/END lines are common text: left alone.
+		expect(redactor.text('short1234 -----BEGIN PRIVATE KEY-----')).toBe('short1234 -----BEGIN PRIVATE KEY-----');
+		expect(redactor.text(pem)).toBe(REDACTED);
+	});
+
+	it('does not split a single-line secret into fragments', () => {
+		const redactor = new Redactor(['0123456789abcdef0123']);
+		expect(redactor.text('0123456789abcdef')).toBe('0123456789abcdef');
+	});
+});
+
+describe('value()', () => {
+	const redactor = new Redactor(['s3cr3t-value']);
+
+	it('deep-copies objects and arrays, scrubbing strings and keys, keeping other types', () => {
+		const buffer = Buffer.from('s3cr3t-value');
+		const bytes = new Uint8Array([1, 2]);
+		const input = { list: ['a s3cr3t-value', 1, true, null, undefined], 's3cr3t-value': { n: 2 }, buffer, bytes };
+		const output = redactor.value(input);
+		expect(output).toEqual({ list: [`a ${REDACTED}`, 1, true, null, undefined], [REDACTED]: { n: 2 }, buffer, bytes });
+		expect(output).not.toBe(input);
+		expect(output.list).not.toBe(input.list);
+		expect(output.buffer).toBe(buffer);
+		expect(output.bytes).toBe(bytes);
+		expect(input.list[0]).toBe('a s3cr3t-value');
+	});
+
+	it('keeps shared and circular references as one copy', () => {
+		const shared = { token: 's3cr3t-value' };
+		const circular: Record<string, unknown> = { shared, again: shared };
+		circular.self = circular;
+		const list: unknown[] = ['s3cr3t-value'];
+		list.push(list);
+		const output = redactor.value({ circular, list }) as { circular: Record<string, unknown>; list: unknown[] };
+		expect(output.circular.shared).toBe(output.circular.again);
+		expect(output.circular.self).toBe(output.circular);
+		expect(output.circular.shared).toEqual({ token: REDACTED });
+		expect(output.list[1]).toBe(output.list);
+		expect(output.list[0]).toBe(REDACTED);
+	});
+
+	it('scrubs a plain string and returns other scalars as they are', () => {
+		expect(redactor.value('x s3cr3t-value')).toBe(`x ${REDACTED}`);
+		expect(redactor.value(5)).toBe(5);
+		expect(redactor.value(null)).toBeNull();
+	});
+
+	it('with() knows the old and the new values', () => {
+		const more = redactor.with(['fetched-token', undefined]);
+		expect(more.text('s3cr3t-value fetched-token')).toBe(`${REDACTED} ${REDACTED}`);
+		expect(redactor.text('fetched-token')).toBe('fetched-token');
+	});
+});
+
+describe('SecretRegistry', () => {
+	it('hands out a redactor that knows every value added, also after it was first built', () => {
+		const registry = new SecretRegistry(['first-secret']);
+		const before = registry.redactor;
+		expect(registry.redactor).toBe(before);
+		registry.add('second-secret', undefined, '');
+		expect(registry.redactor).not.toBe(before);
+		expect(registry.redactor.text('first-secret second-secret')).toBe(`${REDACTED} ${REDACTED}`);
+		const same = registry.redactor;
+		registry.add('first-secret');
+		expect(registry.redactor).toBe(same);
+	});
+});
+
+describe('scrubItems', () => {
+	const redactor = new Redactor(['echoed-secret']);
+	const response = (body: string, headers: Record<string, string> = {}): HttpResponse =>
+		({ status: 200, statusText: 'OK', headers, body: Buffer.from(body), url: 'https://api.example.test/' });
+
+	it('returns the same items when nothing echoes a secret', () => {
+		const items = [{ json: { ok: 'echoed-secret-looking' } }];
+		expect(scrubItems(items, response('{"ok":true}', { 'x-a': 'b' }), redactor, { body: true, headers: true })).toBe(items);
+	});
+
+	it('copies and scrubs when the body echoes a secret', () => {
+		const items = [{ json: { header: 'Bearer echoed-secret' } }];
+		const out = scrubItems(items, response('{"header":"Bearer echoed-secret"}'), redactor, { body: true, headers: false });
+		expect(out).toEqual([{ json: { header: `Bearer ${REDACTED}` } }]);
+		expect(items[0].json.header).toBe('Bearer echoed-secret');
+	});
+
+	it('looks at the body only when it became items, at the headers only when they are in the output', () => {
+		const items = [{ json: { value: 'echoed-secret' } }];
+		expect(scrubItems(items, response('echoed-secret'), redactor, { body: false, headers: true })).toBe(items);
+		expect(scrubItems(items, response('', { 'x-echo': 'echoed-secret' }), redactor, { body: true, headers: false })).toBe(items);
+		expect(scrubItems(items, response('', { 'x-echo': 'echoed-secret' }), redactor, { body: false, headers: true })).toEqual([{ json: { value: REDACTED } }]);
+	});
+
+	it('never copies with an empty redactor', () => {
+		const items = [{ json: { value: 'echoed-secret' } }];
+		expect(scrubItems(items, response('echoed-secret'), new Redactor([]), { body: true, headers: true })).toBe(items);
+	});
+});
