@@ -7,7 +7,7 @@ import { RedisTokenStore } from '../../lib/stores/redisStore';
 import { silentLogger } from '../../lib/services';
 import { startOAuth2Server, type OAuth2TestServer } from '../servers/oauth2Server';
 import { type SlowTokenProxy, startSlowTokenProxy } from '../servers/slowTokenProxy';
-import { queueEnvironment, settleWorkers, startWorkers, stopWorkers, type WorkerProcess, type WorkerRunResult } from '../support/processes';
+import { queueEnvironment, removeUserFolders, replaceDeadWorkers, settleWorkers, startWorkers, stopWorkers, type WorkerProcess, type WorkerRunResult } from '../support/processes';
 import { type RedisServer, startRedis } from '../support/redis';
 import { killHolderMidRefresh, parallelItems, rotatingCredential, runEverywhere, sleep, tally } from './fleet';
 
@@ -37,8 +37,11 @@ beforeAll(async () => {
 afterAll(async () => {
 	await stopWorkers(workers.filter((w) => w.alive));
 	await Promise.all([server.close(), proxy.close(), redis.stop()]);
+	removeUserFolders();
 });
 beforeEach(async () => {
+	// A test that failed after killing a worker did not get to replace it.
+	workers = await replaceDeadWorkers(workers, env);
 	// A renewal before expiry that a previous test's run started may still be on its way.
 	await settleWorkers(workers);
 	server.tokenRequests.length = 0;
@@ -147,8 +150,13 @@ it('Redis stopped mid-run and started again empty: workflows keep succeeding, on
 		await sleep(3_000);
 		await redis.start();
 	})();
-	const results = await sustainedLoad(credential, 12_000);
-	await outage;
+	// Awaited also when the load throws: a coroutine left running would restart redis-server after teardown.
+	let results: WorkerRunResult[];
+	try {
+		results = await sustainedLoad(credential, 12_000);
+	} finally {
+		await outage;
+	}
 
 	const outcome = tally(results);
 	expect(outcome.workflowErrors).toEqual([]);
