@@ -6,7 +6,8 @@
 import { systemClock } from '../../lib/clock';
 import { CredentialReader } from '../../lib/auth/credentialReader';
 import { TokenRequestError } from '../../lib/errors';
-import { clearTokenCache, TokenManager, whenIdle } from '../../lib/oauth2/tokenManager';
+import { clearTokenCache, TokenManager, whenIdle } from '../../lib/tokens/manager';
+import { oauth2GrantSource } from '../../lib/tokens/sources/oauth2Grant';
 import { readOAuth2Settings, readTokenSeed } from '../../lib/oauth2/settings';
 import { SecretRegistry } from '../../lib/security/secretRegistry';
 import type { Logger } from '../../lib/services';
@@ -32,7 +33,6 @@ function recordingLogger(): Logger & { warnings: string[] } {
 }
 
 let server: OAuth2TestServer;
-let keys = 0;
 
 beforeAll(async () => {
 	server = await startOAuth2Server();
@@ -53,7 +53,7 @@ function manager(data: Record<string, unknown>, store: TokenStore = new MemoryTo
 	const reader = new CredentialReader(raw, new SecretRegistry());
 	const settings = readOAuth2Settings(reader, false);
 	if (settings.grant === 'authorizationCode') settings.seed = readTokenSeed(reader, raw, false);
-	return new TokenManager(settings, `unit-test-key-${++keys}`, {
+	return new TokenManager(oauth2GrantSource(settings), {
 		store,
 		clock: systemClock,
 		logger,
