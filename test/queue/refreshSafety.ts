@@ -133,13 +133,17 @@ export function refreshSafetySuite(store: 'file' | 'redis'): void {
 		server.setFault((record) => (server.tokenRequests.indexOf(record) === 0 ? { kind: 'destroyAfterProcessing' } : undefined));
 		const credential = rotatingCredential(server.tokenUrl, await freshGrant());
 		const outcome = tally(await runEverywhere(workers, parallelItems(server.apiUrl, credential, 50)));
-		expect(server.tokenRequests).toHaveLength(1);
+		// No second refresh within the back-off (at least half of 1 s, lib/backoff.ts). A worker whose
+		// run started after the back-off (a busy machine) may make the one later attempt already.
+		const [first, ...others] = server.tokenRequests;
+		expect(others.length).toBeLessThanOrEqual(1);
+		for (const other of others) expect(other.at - first.at).toBeGreaterThanOrEqual(500);
 		expect(outcome.ok).toBe(0);
 		expect(outcome.failed).toHaveLength(200);
-		expect(Object.keys(outcome.failures).every((m) => m.includes('is not sent again blindly'))).toBe(true);
-		expect(outcome.failed.every((f) => String(f.description).includes('reconnect the credential'))).toBe(true);
+		expect(Object.keys(outcome.failures).filter((m) => !m.includes('is not sent again blindly') && !(others.length && m.includes('invalid_grant')))).toEqual([]);
+		expect(outcome.failed.every((f) => /reconnect the credential/i.test(String(f.description)))).toBe(true);
 
-		// After the back-off, one attempt with the same refresh token: the provider had used it.
+		// After the back-off, one attempt with the same refresh token (unless made above): the provider had used it.
 		await sleep(2_500);
 		const later = tally(await runEverywhere(workers, parallelItems(server.apiUrl, credential, 50)));
 		expect(server.tokenRequests).toHaveLength(2);
