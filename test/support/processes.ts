@@ -64,6 +64,11 @@ export interface QueueEnvironmentOptions {
 	pollMs?: number;
 	/** Run the package's clock this many times faster than real time, in every worker alike. */
 	clockRate?: number;
+	/**
+	 * Redis store only: 'separate' (the default) gives each worker an n8n folder of its own, as on
+	 * separate hosts; 'shared', one folder for all, as processes of one host.
+	 */
+	hosts?: 'separate' | 'shared';
 }
 
 /**
@@ -71,7 +76,7 @@ export interface QueueEnvironmentOptions {
  * settings file with it is written before any worker starts), one Redis when asked. With the file
  * store the workers share one n8n folder, as processes of one host do. With Redis each worker
  * gets its own n8n folder, as workers on separate hosts have: then nothing but Redis coordinates
- * them (no host file lock in common). Workers started later with the same environment (a
+ * them (no host file lock in common); `hosts: 'shared'` puts them on one host instead. Workers started later with the same environment (a
  * restart) find the same tokens.
  */
 export function queueEnvironment(options: QueueEnvironmentOptions): NodeJS.ProcessEnv {
@@ -81,7 +86,7 @@ export function queueEnvironment(options: QueueEnvironmentOptions): NodeJS.Proce
 		N8N_ENCRYPTION_KEY: encryptionKey,
 		N8N_LOG_LEVEL: 'silent',
 		N8N_API_AUTH_TOKEN_STORE: options.store,
-		...(options.store === 'redis' ? { [SEPARATE_HOSTS]: '1' } : {}),
+		...(options.store === 'redis' && options.hosts !== 'shared' ? { [SEPARATE_HOSTS]: '1' } : {}),
 		...(options.redisUrl ? { N8N_API_AUTH_REDIS_URL: options.redisUrl } : {}),
 		...(options.leaseMs ? { N8N_API_AUTH_LOCK_LEASE_MS: String(options.leaseMs) } : {}),
 		...(options.pollMs ? { N8N_API_AUTH_LOCK_POLL_MS: String(options.pollMs) } : {}),
