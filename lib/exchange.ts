@@ -77,6 +77,7 @@ export async function exchange(
 			agent: agentFor(current.url, connection.tls, connection.proxy),
 			timeoutMs: options.timeoutMs,
 			clientCertificate: Boolean(connection.tls.cert),
+			customCa: Boolean(connection.tls.ca?.length),
 		});
 
 		if (options.followRedirects && REDIRECT_STATUSES.has(response.status)) {

@@ -114,3 +114,6 @@ export const connectionProperties: INodeProperties[] = [
 		displayOptions: { show: { useCustomTls: [true] } },
 	},
 ];
+
+/** For types n8n offers no Test button for (OAuth2 Connect: n8n never tests OAuth types), so no Test URL. */
+export const untestedConnectionProperties: INodeProperties[] = connectionProperties.filter((p) => p.name !== 'testUrl');

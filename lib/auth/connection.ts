@@ -3,7 +3,7 @@
  * plain-http switch and TLS. Declared once in credentials/shared, read once here.
  */
 import { ConfigError } from '../errors';
-import { ALLOWED_DOMAINS_FIELD, parseAllowedDomains, type UrlPolicy } from '../security/urlPolicy';
+import { ALLOWED_DOMAINS_FIELD, assertMaySendSecrets, parseAllowedDomains, type UrlPolicy } from '../security/urlPolicy';
 import type { ProxySettings } from '../transport/proxy';
 import { parseTls, TLS_FIELDS, type TlsSettings } from '../transport/tls';
 import type { CredentialReader } from './credentialReader';
@@ -44,6 +44,8 @@ export function readConnection(reader: CredentialReader): ConnectionSettings {
 		allowedDomains: parseAllowedDomains(reader.string('allowedDomains', ALLOWED_DOMAINS_FIELD), baseUrl),
 		allowPlainHttp: reader.boolean('allowPlainHttp'),
 	};
+	// Checked here so that a relative URL's failure names the field to change, not the URL that used it.
+	if (baseUrl) assertMaySendSecrets(baseUrl, policy, BASE_URL_FIELD);
 	const custom = reader.boolean('useCustomTls');
 	const tls = parseTls(
 		custom

@@ -82,7 +82,8 @@ describe('bearer token', () => {
 			credential: { type: 'apiAuthBearerToken', data: { token: wrong, ...tls() } },
 		});
 		expect(result.error?.message).toContain('the API rejected the credential (401 Unauthorized)');
-		expect(result.error?.description).toContain('do not type "Bearer"');
+		expect(result.error?.description).toContain('Check the token; it may be wrong, expired or revoked.');
+		expect(result.error?.description).not.toContain('Bearer');
 		expect(findLeaks(result.run, [wrong])).toEqual([]);
 	});
 });
