@@ -4,7 +4,7 @@
  * was renewed (OAuth2 after 401).
  *
  * Redirect rules: same origin keeps the credential; a cross-origin redirect drops it (the
- * Authorization header, the API key header or query parameter, cookies), and its target must
+ * Authorization header, the API key header or query parameter, cookies, the client certificate), and its target must
  * still be an allowed domain. 301/302/303 turn a POST into a body-less GET, 307/308 resend as is.
  */
 import { assertApiCallsAllowed } from './auth/connection';
@@ -16,6 +16,7 @@ import { assertMaySendSecrets, isHostAllowed } from './security/urlPolicy';
 import { agentFor } from './transport/agents';
 import { removeHeader } from './transport/headers';
 import { displayUrl, send } from './transport/send';
+import { withoutClientCertificate } from './transport/tls';
 import type { HttpResponse, OutgoingRequest } from './transport/types';
 
 export interface ExchangeOptions {
@@ -76,7 +77,8 @@ export async function exchange(
 			await authenticator.apply(current, trace, context);
 		}
 		const response = await send(current, {
-			agent: agentFor(current.url, connection.tls, connection.proxy),
+			// The client certificate authenticates like a header: it goes only where the credential does.
+			agent: agentFor(current.url, authenticated ? connection.tls : withoutClientCertificate(connection.tls), connection.proxy),
 			timeoutMs: options.timeoutMs,
 			clientCertificate: Boolean(connection.tls.cert),
 			customCa: Boolean(connection.tls.ca?.length),
