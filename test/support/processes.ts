@@ -59,6 +59,8 @@ export interface QueueEnvironmentOptions {
 	store: 'file' | 'redis';
 	/** Required for the Redis store: where it is (N8N_API_AUTH_REDIS_URL). */
 	redisUrl?: string;
+	/** A Redis Cluster instead, as n8n is told of it (QUEUE_BULL_REDIS_CLUSTER_NODES, host:port,…). */
+	clusterNodes?: string;
 	leaseMs?: number;
 	pollMs?: number;
 	/** Run the package's clock this many times faster than real time, in every worker alike. */
@@ -82,6 +84,7 @@ export function queueEnvironment(options: QueueEnvironmentOptions): NodeJS.Proce
 		N8N_LOG_LEVEL: 'silent',
 		N8N_API_AUTH_TOKEN_STORE: options.store,
 		...(options.redisUrl ? { N8N_API_AUTH_REDIS_URL: options.redisUrl } : {}),
+		...(options.clusterNodes ? { QUEUE_BULL_REDIS_CLUSTER_NODES: options.clusterNodes } : {}),
 		...(options.leaseMs ? { N8N_API_AUTH_LOCK_LEASE_MS: String(options.leaseMs) } : {}),
 		...(options.pollMs ? { N8N_API_AUTH_LOCK_POLL_MS: String(options.pollMs) } : {}),
 		...(options.clockRate && options.clockRate !== 1 ? { TEST_CLOCK_RATE: String(options.clockRate), TEST_CLOCK_EPOCH: String(Date.now()) } : {}),
