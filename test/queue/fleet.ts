@@ -105,6 +105,15 @@ export async function sustainedRuns(workers: WorkerProcess[], options: WorkerRun
 	return results;
 }
 
+/** Token calls sent before the previous token reached its refresh point: a second, racing renewal. */
+export function earlyRenewals(exchanges: SlowTokenProxy['exchanges'], window: number) {
+	return exchanges.slice(1).flatMap((exchange, i) => {
+		const previous = exchanges[i];
+		const due = (previous.answeredAt as number) + (1 - window) * (previous.expiresIn as number) * 1000;
+		return exchange.receivedAt >= due ? [] : [{ index: i + 1, earlyMs: due - exchange.receivedAt, previous, exchange }];
+	});
+}
+
 /**
  * One token call per expiry: each token was renewed only once it had reached its refresh point
  * (1 - `window` of the lifetime the provider gave it, counted from when its answer arrived): no
@@ -114,12 +123,7 @@ export function assertRenewedOncePerExpiry(proxy: SlowTokenProxy, server: OAuth2
 	const { exchanges } = proxy;
 	expect(exchanges.every((e) => e.status === 200 && e.delivered)).toBe(true);
 	// Listed whole when one fails, so a failure says which renewal came early and by how much.
-	const early = exchanges.slice(1).flatMap((exchange, i) => {
-		const previous = exchanges[i];
-		const due = (previous.answeredAt as number) + (1 - window) * (previous.expiresIn as number) * 1000;
-		return exchange.receivedAt >= due ? [] : [{ index: i + 1, earlyMs: due - exchange.receivedAt, previous, exchange }];
-	});
-	expect(early).toEqual([]);
+	expect(earlyRenewals(exchanges, window)).toEqual([]);
 	// Every token obtained was used by the API calls, except perhaps the newest: a renewal before
 	// expiry runs in the background and may be answered as the load stops. (A racing renewal in
 	// between would have come early, above.)

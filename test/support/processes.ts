@@ -30,12 +30,21 @@ export interface WorkerRunResult {
 export type WorkerCommand =
 	| { type: 'run'; id: number; options: WorkerRunOptions }
 	| { type: 'idle'; id: number }
+	| { type: 'stats'; id: number }
 	| { type: 'exit' };
+
+/** What a worker holds at one moment (the soak's leak checks). */
+export interface WorkerStats {
+	rssBytes: number;
+	/** process.getActiveResourcesInfo(), counted by kind (Timeout, TCPSocketWrap, …). */
+	resources: Record<string, number>;
+}
 
 export type WorkerMessage =
 	| { type: 'ready' }
 	| { type: 'result'; id: number; result: WorkerRunResult }
 	| { type: 'idle'; id: number }
+	| { type: 'stats'; id: number; stats: WorkerStats }
 	| { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string };
 
 export interface WorkerProcess {
@@ -43,6 +52,7 @@ export interface WorkerProcess {
 	/** Everything the package logged in this process, in order. */
 	logs: Array<{ level: string; message: string }>;
 	run(options: WorkerRunOptions): Promise<WorkerRunResult>;
+	stats(): Promise<WorkerStats>;
 	/**
 	 * Resolves once the process has no token request in flight: a renewal before expiry runs in the
 	 * background and can outlive the run that started it, and must not count in the next test.
@@ -122,6 +132,7 @@ function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
 		logs,
 		run: (options) => request<WorkerRunResult>((id) => ({ type: 'run', id, options })),
 		idle: () => request<void>((id) => ({ type: 'idle', id })),
+		stats: () => request<WorkerStats>((id) => ({ type: 'stats', id })),
 		kill: async () => {
 			if (alive) child.kill('SIGKILL');
 			await exited;
@@ -141,7 +152,7 @@ function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
 			if (message.type === 'ready') resolve(worker);
 			else if (message.type === 'log') logs.push({ level: message.level, message: message.message });
 			else {
-				pending.get(message.id)?.resolve(message.type === 'result' ? message.result : undefined);
+				pending.get(message.id)?.resolve(message.type === 'result' ? message.result : message.type === 'stats' ? message.stats : undefined);
 				pending.delete(message.id);
 			}
 		});
