@@ -8,7 +8,7 @@
 import { parallelItems, rotatingCredential, sleep, tally, earlyRenewals } from '../test/queue/fleet';
 import { startOAuth2Server } from '../test/servers/oauth2Server';
 import { startSlowTokenProxy } from '../test/servers/slowTokenProxy';
-import { queueEnvironment, settleWorkers, startWorkers, stopWorkers, type WorkerStats } from '../test/support/processes';
+import { queueEnvironment, removeUserFolders, settleWorkers, startWorkers, stopWorkers, type WorkerStats } from '../test/support/processes';
 import { startRedis } from '../test/support/redis';
 
 const LIFETIME_S = 3;
@@ -143,5 +143,6 @@ export async function soak(minutes: number, log: (line: string) => void = () => 
 	} finally {
 		await stopWorkers(workers.filter((w) => w.alive));
 		await Promise.all([server.close(), proxy.close(), redis.stop()]);
+		removeUserFolders();
 	}
 }

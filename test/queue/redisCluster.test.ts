@@ -8,7 +8,7 @@ import { RedisTokenStore } from '../../lib/stores/redisStore';
 import { redisTarget } from '../../lib/stores/redisTarget';
 import { startOAuth2Server, type OAuth2TestServer } from '../servers/oauth2Server';
 import { type SlowTokenProxy, startSlowTokenProxy } from '../servers/slowTokenProxy';
-import { queueEnvironment, settleWorkers, startWorkers, stopWorkers, type WorkerProcess } from '../support/processes';
+import { queueEnvironment, removeUserFolders, settleWorkers, startWorkers, stopWorkers, type WorkerProcess } from '../support/processes';
 import { type RedisCluster, startRedisCluster } from '../support/redisCluster';
 import { assertRenewedOncePerExpiry, parallelItems, rotatingCredential, sleep, sustainedRuns, tally } from './fleet';
 
@@ -32,6 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await stopWorkers(workers.filter((w) => w.alive));
 	await Promise.all([server.close(), proxy.close(), cluster.stop()]);
+	removeUserFolders();
 });
 beforeEach(async () => {
 	await settleWorkers(workers);
