@@ -49,7 +49,7 @@ export function diagnoseStatus(status: number, method?: MethodLabel): Diagnosis 
 	return undefined;
 }
 
-export type GrantLabel = 'clientCredentials' | 'password' | 'authorizationCode';
+export type GrantLabel = 'clientCredentials' | 'password' | 'authorizationCode' | 'jwtBearer';
 
 export function diagnoseOAuthError(code: string | undefined, grant: GrantLabel, refreshing: boolean): Diagnosis | undefined {
 	switch (code) {
