@@ -9,6 +9,7 @@
 import { captureLogs, pressTest, runWorkflow, type RunResult } from '../support/engine';
 import { distAgents, distTokens, offsetClock, resetTokenState } from '../support/dist';
 import { findLeaks } from '../support/secrets';
+import { startRecordingServer } from '../servers/recordingServer';
 import { CLIENTS, type OidcClientAuthServer, startOidcClientAuthServer } from '../servers/oidcClientAuth';
 
 let server: OidcClientAuthServer;
@@ -152,6 +153,30 @@ describe('clock skew', () => {
 			expect(result.message).toMatch(/NTP/);
 		} finally {
 			clock.restore();
+		}
+	});
+});
+
+describe('a provider that names the method it expects (hand-written: oidc-provider words every refusal alike)', () => {
+	it('unsupported token_endpoint_auth_method: the Test button says to choose the registered method', async () => {
+		const quirk = await startRecordingServer({
+			tls: server.pki.server,
+			handler: () => ({ status: 401, body: { error: 'invalid_client', error_description: 'The client is not configured to use the private_key_jwt token_endpoint_auth_method.' } }),
+		});
+		try {
+			const result = await pressTest('apiAuthOAuth2', { ...METHODS[0].data(), accessTokenUrl: `${quirk.url}/token` });
+			results.push(result);
+			expect(result.status).toBe('Error');
+			expect(result.message).toMatch(/not registered for this client authentication \(private_key_jwt\).*Choose the Client Authentication the client is registered for/);
+			// What the endpoint received: a client assertion, no secret.
+			const form = new URLSearchParams(quirk.requests[0].body.toString('utf8'));
+			expect(form.get('client_assertion_type')).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+			expect(form.get('client_id')).toBe(CLIENTS.rsa);
+			expect(form.has('client_secret')).toBe(false);
+			expect(quirk.requests[0].headers.authorization).toBeUndefined();
+			server.assertions.push(form.get('client_assertion') as string);
+		} finally {
+			await quirk.close();
 		}
 	});
 });
