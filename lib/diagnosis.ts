@@ -11,22 +11,23 @@ export interface Diagnosis {
 	fix: string;
 }
 
-export type MethodLabel = 'bearer' | 'apiKey' | 'basic' | 'oauth2';
+export type MethodLabel = 'bearer' | 'apiKey' | 'basic' | 'oauth2' | 'tokenRequest';
 
 const CREDENTIAL_WORD: Record<MethodLabel, string> = {
 	bearer: 'token',
 	apiKey: 'API key and where it is sent (header or query, parameter name)',
 	basic: 'user name and password',
 	oauth2: 'client ID, client secret, scope and audience',
+	tokenRequest: 'login request and where the token is sent (Send Token In)',
 };
 
 export function diagnoseStatus(status: number, method?: MethodLabel): Diagnosis | undefined {
 	if (status === 401) {
+		// A pasted "Bearer " is removed from the token already (auth/bearer.ts): no hint about typing it.
 		const what = method ? CREDENTIAL_WORD[method] : 'credential';
-		const extra = method === 'bearer' ? ' Enter the token only: do not type "Bearer" in the token field.' : '';
 		return {
 			summary: 'the API rejected the credential (401 Unauthorized)',
-			fix: `Check the ${what}; it may be wrong, expired or revoked.${extra}`,
+			fix: `Check the ${what}; it may be wrong, expired or revoked.`,
 		};
 	}
 	if (status === 403) {
@@ -51,7 +52,13 @@ export function diagnoseStatus(status: number, method?: MethodLabel): Diagnosis 
 
 export type GrantLabel = 'clientCredentials' | 'password' | 'authorizationCode' | 'jwtBearer';
 
-export function diagnoseOAuthError(code: string | undefined, grant: GrantLabel, refreshing: boolean): Diagnosis | undefined {
+const EMPTY_SECRET_FIX = 'The Client Secret field is empty: fill it in (a confidential client must authenticate), or check the Client Authentication setting if the provider expects the secret elsewhere.';
+
+export function diagnoseOAuthError(code: string | undefined, grant: GrantLabel, refreshing: boolean, context: { clientSecretEmpty?: boolean } = {}): Diagnosis | undefined {
+	// Providers answer a missing secret with invalid_client or invalid_request: the empty field is the cause to name.
+	if (context.clientSecretEmpty && (code === 'invalid_client' || code === 'invalid_request' || code === 'unauthorized_client')) {
+		return { summary: `the token endpoint did not accept the client without a secret (${code})`, fix: EMPTY_SECRET_FIX };
+	}
 	switch (code) {
 		case 'invalid_client':
 			return {
@@ -183,15 +190,24 @@ const TLS_UNTRUSTED = new Set([
 	'UNABLE_TO_GET_ISSUER_CERT',
 	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
 	'CERT_UNTRUSTED',
+	// A CA with the issuer's name but another key: the configured CA is not the one that signed.
+	'CERT_SIGNATURE_FAILURE',
 ]);
 
 /** Network and TLS failures, by Node error code (and message, where OpenSSL hides the reason there). */
-export function diagnoseNetwork(code: string | undefined, message: string, host: string, context: { clientCertificate?: boolean } = {}): Diagnosis {
+export function diagnoseNetwork(
+	code: string | undefined,
+	message: string,
+	host: string,
+	context: { clientCertificate?: boolean; customCa?: boolean } = {},
+): Diagnosis {
 	const text = message.toLowerCase();
 	if (code && TLS_UNTRUSTED.has(code)) {
 		return {
 			summary: `the certificate of ${host} is not trusted (${code})`,
-			fix: 'Add the CA certificate that signed the server certificate in the credential\'s TLS settings.',
+			fix: context.customCa
+				? 'The certificate in the credential\'s CA Certificate field did not sign the server certificate: paste the CA that did (the issuer of the server certificate, or its root).'
+				: 'Add the CA certificate that signed the server certificate in the credential\'s CA Certificate field (Use Custom TLS).',
 		};
 	}
 	if (code === 'CERT_HAS_EXPIRED') return { summary: `the certificate of ${host} has expired`, fix: 'Ask the API owner to renew the server certificate.' };

@@ -32,7 +32,7 @@ function createOAuth2(connect: boolean): AuthMethod['create'] {
 		if (settings.clientSecret) deps.secrets.add(...clientBasicForms(settings.clientId, settings.clientSecret));
 		return tokenAuthenticator(
 			SOURCES[settings.grant](settings),
-			{ tokenUrl: settings.tokenUrl, tokenUrlField: OAUTH2_FIELDS.tokenUrl, placement: settings.placement, expiredStatuses: settings.expiredStatuses, clientAuth: keyProof(settings)?.described },
+			{ tokenUrls: [{ url: settings.tokenUrl, field: OAUTH2_FIELDS.tokenUrl }], placement: settings.placement, expiredStatuses: settings.expiredStatuses, clientAuth: keyProof(settings)?.described },
 			deps,
 		);
 	};

@@ -112,10 +112,10 @@ export function parseExtraParams(text: string | undefined): Record<string, strin
 	return Object.fromEntries(entries);
 }
 
-function parseStatuses(text: string | undefined): number[] {
-	const list = splitList(text || '401').map(Number);
+export function parseStatuses(text: string | undefined, field: string = OAUTH2_FIELDS.expiredStatuses, fallback = '401'): number[] {
+	const list = splitList(text || fallback).map(Number);
 	if (list.some((n) => !Number.isInteger(n) || n < 400 || n > 599)) {
-		throw new ConfigError(OAUTH2_FIELDS.expiredStatuses, `"${text}" is not a list of HTTP error statuses`, 'Enter codes between 400 and 599 separated by commas, e.g. 401, 403.');
+		throw new ConfigError(field, `"${text}" is not a list of HTTP error statuses`, 'Enter codes between 400 and 599 separated by commas, e.g. 401, 403.');
 	}
 	return list;
 }

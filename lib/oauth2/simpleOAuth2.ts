@@ -123,7 +123,10 @@ export function toTokenRequestError(error: unknown, settings: OAuth2Settings, re
 
 	const grant: GrantLabel = settings.grant;
 	const keyed = oauthError ? keyAuthFailure(settings, oauthError, oauthErrorDescription, header(res?.headers?.date), now) : undefined;
-	const oauth = keyed ? diagnoseKeyAuthFailure(keyed) : diagnoseOAuthError(oauthError, grant, refreshing);
+	const oauth = keyed ? diagnoseKeyAuthFailure(keyed) : diagnoseOAuthError(oauthError, grant, refreshing, {
+		// Key-based client authentication has no secret by design.
+		clientSecretEmpty: !settings.clientSecret && (settings.clientAuth.method === 'header' || settings.clientAuth.method === 'body'),
+	});
 	if (oauth) {
 		const detail = oauthErrorDescription ? ` (${oauthErrorDescription})` : '';
 		return new TokenRequestError(`${prefix}: HTTP ${status}, ${oauthError}${detail}: ${oauth.summary}`, {

@@ -15,6 +15,9 @@ process.env.N8N_API_AUTH_SECRET_ENV_PREFIX = 'JWTB_';
 let server: OidcClientAuthServer;
 let logs: ReturnType<typeof captureLogs>;
 const results: unknown[] = [];
+/** What the Test path logged. */
+const testLogs: string[] = [];
+const press = (data: Record<string, unknown>) => pressTest('apiAuthOAuth2', data, testLogs);
 
 beforeAll(async () => {
 	server = await startOidcClientAuthServer();
@@ -100,21 +103,21 @@ it('the fields one by one (issuer, private key, key id, token URL) instead of a 
 });
 
 it('the JSON key takes precedence over the individual fields', async () => {
-	const result = await pressTest('apiAuthOAuth2', data({ accessTokenUrl: 'https://127.0.0.1:1/elsewhere', assertionPrivateKey: server.rogue.key, assertionIssuer: 'someone-else' }));
+	const result = await press(data({ accessTokenUrl: 'https://127.0.0.1:1/elsewhere', assertionPrivateKey: server.rogue.key, assertionIssuer: 'someone-else' }));
 	results.push(result);
 	expect(result).toEqual({ status: 'OK', message: expect.stringMatching(/^Token obtained \(from the token endpoint\)/) });
 	expect(server.tokens).toEqual([expect.objectContaining({ ok: true, sub: server.serviceAccount.client_email })]);
 });
 
 it('the JSON key from a $env: reference', async () => {
-	const result = await pressTest('apiAuthOAuth2', data({ serviceAccountKey: '$env:JWTB_SERVICE_ACCOUNT' }));
+	const result = await press(data({ serviceAccountKey: '$env:JWTB_SERVICE_ACCOUNT' }));
 	results.push(result);
 	expect(result.status).toBe('OK');
 });
 
 describe('the Test button on refusals', () => {
 	it('a key the provider does not know: which key to check', async () => {
-		const result = await pressTest('apiAuthOAuth2', data({ serviceAccountKey: JSON.stringify({ ...server.serviceAccount, private_key: server.rogue.key }) }));
+		const result = await press(data({ serviceAccountKey: JSON.stringify({ ...server.serviceAccount, private_key: server.rogue.key }) }));
 		results.push(result);
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/invalid_grant \(Invalid JWT Signature\.\): the provider did not accept the signed assertion \(jwt-bearer, RS256, kid=a1b2c3d4e5f6\).*public key or certificate registered/);
@@ -124,7 +127,7 @@ describe('the Test button on refusals', () => {
 		const clock = offsetClock();
 		clock.advance(-600_000);
 		try {
-			const result = await pressTest('apiAuthOAuth2', data());
+			const result = await press(data());
 			results.push(result);
 			expect(result.status).toBe('Error');
 			expect(result.message).toMatch(/clock skew: the server's clock \(\d{4}-[^)]+Z\) is (599|600|601) s ahead of this host's/);
@@ -134,7 +137,7 @@ describe('the Test button on refusals', () => {
 	});
 
 	it('a wrong audience: says which audience was sent and where to set it', async () => {
-		const result = await pressTest('apiAuthOAuth2', data({ assertionAudience: 'https://login.example.com' }));
+		const result = await press(data({ assertionAudience: 'https://login.example.com' }));
 		results.push(result);
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/refused the assertion's audience \(aud = https:\/\/login\.example\.com\).*Assertion Audience/);
@@ -142,7 +145,7 @@ describe('the Test button on refusals', () => {
 
 	it('a JSON key without a private key: named before anything is sent', async () => {
 		const { private_key: _omitted, ...rest } = server.serviceAccount;
-		const result = await pressTest('apiAuthOAuth2', data({ serviceAccountKey: JSON.stringify(rest) }));
+		const result = await press(data({ serviceAccountKey: JSON.stringify(rest) }));
 		results.push(result);
 		expect(result.message).toMatch(/Service Account JSON Key.*has no "private_key" or "client_email"/);
 		expect(server.tokens).toHaveLength(0);
@@ -152,5 +155,5 @@ describe('the Test button on refusals', () => {
 it('secret sweep (runs last): no private key, JSON key or assertion in outputs, errors, run data, Test messages or logs', () => {
 	const secrets = [server.serviceAccount.private_key, keyFile(), JSON.stringify(server.serviceAccount), server.rogue.key, ...server.assertions];
 	expect(server.assertions.length).toBeGreaterThan(50);
-	expect(findLeaks([results, logs.lines], secrets)).toEqual([]);
+	expect(findLeaks([results, logs.lines, testLogs], secrets)).toEqual([]);
 });

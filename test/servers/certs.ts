@@ -29,6 +29,8 @@ export interface TestPki {
 	clientKeyEncrypted: string;
 	/** A CA unrelated to the server certificate. */
 	otherCa: KeyPairPem;
+	/** A CA with the server CA's name but another key: it did not sign the server certificate. */
+	impostorCa: KeyPairPem;
 }
 
 export const CLIENT_KEY_PASSPHRASE = 'pass-phrase-for-client-key-Qx7';
@@ -109,6 +111,7 @@ export function testPki(): Promise<TestPki> {
 				.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: CLIENT_KEY_PASSPHRASE })
 				.toString(),
 			otherCa: otherCa.pem,
+			impostorCa: (await makeCa('API Auth Test Server CA')).pem,
 		};
 	})();
 	return pki;

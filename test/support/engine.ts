@@ -252,10 +252,12 @@ export function captureLogs(): { lines: string[]; stop(): void } {
 }
 
 /** The editor's Test button: the node's credentialTest method, called as n8n calls it. */
-export async function pressTest(type: string, data: Record<string, unknown>): Promise<{ status: string; message: string }> {
+export async function pressTest(type: string, data: Record<string, unknown>, logs: string[] = []): Promise<{ status: string; message: string }> {
 	const loader = await loadPackage();
 	const node = loader.nodeTypes.apiAuthHttpRequest.type as INodeType;
-	const context = { logger: { debug() {}, info() {}, warn() {}, error() {} }, helpers: {} } as unknown as ICredentialTestFunctions;
+	// What the Test path logs through the context n8n gives it goes into `logs`.
+	const log = (level: string) => (message: string, meta?: unknown) => void logs.push(`${level}: ${message} ${meta === undefined ? '' : JSON.stringify(meta)}`);
+	const context = { logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }, helpers: {} } as unknown as ICredentialTestFunctions;
 	const fn = node.methods?.credentialTest?.apiAuthCredentialTest as (this: ICredentialTestFunctions, c: unknown) => Promise<{ status: string; message: string }>;
 	return await fn.call(context, { id: 'c', name: 'c', type, data });
 }

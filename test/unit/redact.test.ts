@@ -5,8 +5,7 @@
  */
 import { REDACTED, Redactor } from '../../lib/security/redact';
 import { SecretRegistry } from '../../lib/security/secretRegistry';
-import { scrubItems } from '../../lib/response/scrub';
-import type { HttpResponse } from '../../lib/transport/types';
+import { scrubFile, scrubItems } from '../../lib/response/scrub';
 
 const SECRET = 'pa ss/wörd+key=1"x';
 
@@ -49,6 +48,28 @@ describe('forms of a secret', () => {
 	});
 });
 
+describe('forms that only one encoding produces', () => {
+	it('writes [redacted] in place of a secret', () => {
+		expect(new Redactor(['some-secret']).text('a some-secret b')).toBe('a [redacted] b');
+	});
+
+	it('form encoding with + and encodeURIComponent\'s unescaped "!" (only the first rule makes it)', () => {
+		const redactor = new Redactor(['pa ss!word']);
+		expect(redactor.text('q=pa+ss!word')).toBe(`q=${REDACTED}`);
+	});
+
+	it('URLSearchParams encoding, which escapes "!" (only the second rule makes it)', () => {
+		const redactor = new Redactor(['pa ss!word']);
+		expect(redactor.text('q=pa+ss%21word&x')).toBe(`q=${REDACTED}&x`);
+	});
+
+	it('base64 with both padding characters removed, where base64url differs', () => {
+		// "key0?>~" is a2V5MD8+fg== in base64: unpadded a2V5MD8+fg, base64url a2V5MD8-fg.
+		const redactor = new Redactor(['key0?>~']);
+		expect(redactor.text('x a2V5MD8+fg y')).toBe(`x ${REDACTED} y`);
+	});
+});
+
 describe('lengths', () => {
 	it('leaves values shorter than 4 characters (after trimming) alone', () => {
 		const redactor = new Redactor(['abc', '  ab  ', undefined, '']);
@@ -68,18 +89,24 @@ describe('lengths', () => {
 	it('matches a long multi-line secret (a PEM key) line by line, not its armour lines', () => {
 		const line1 = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC';
 		const line2 = 'BKcwggSjAgEAAoIBAQC7';
-		const pem = `-----BEGIN PRIVATE KEY-----\n${line1}\r\n${line2}\n  short1234  \n-----END PRIVATE KEY-----`;
+		// Indented, exactly 16 characters, and a header line that starts like armour.
+		const line3 = 'QIBADANBgkqhkiG9';
+		const pem = `-----BEGIN PRIVATE KEY-----\n${line1}\r\n${line2}\n  short1234  \n   ${line3}  \n-----BEGIN RSA-ish header\nheader-ending-like-armour-----\n-----END PRIVATE KEY-----`;
 		const redactor = new Redactor([pem]);
 		expect(redactor.text(`quoted: "${line1}"`)).toBe(`quoted: "${REDACTED}"`);
 		expect(redactor.text(`quoted: ${line2}.`)).toBe(`quoted: ${REDACTED}.`);
 		// Lines under 16 characters and the BEGIN/END lines are common text: left alone.
 		expect(redactor.text('short1234 -----BEGIN PRIVATE KEY-----')).toBe('short1234 -----BEGIN PRIVATE KEY-----');
+		expect(redactor.text(`(${line3})`)).toBe(`(${REDACTED})`);
+		expect(redactor.text('-----BEGIN RSA-ish header')).toBe('-----BEGIN RSA-ish header');
+		expect(redactor.text('x header-ending-like-armour-----')).toBe(`x ${REDACTED}`);
 		expect(redactor.text(pem)).toBe(REDACTED);
 	});
 
-	it('does not split a single-line secret into fragments', () => {
+	it('does not split a single-line secret into fragments, nor trim it', () => {
 		const redactor = new Redactor(['0123456789abcdef0123']);
 		expect(redactor.text('0123456789abcdef')).toBe('0123456789abcdef');
+		expect(new Redactor(['  0123456789abcdefXYZ  ']).text('0123456789abcdefXYZ')).toBe('0123456789abcdefXYZ');
 	});
 });
 
@@ -140,32 +167,32 @@ describe('SecretRegistry', () => {
 	});
 });
 
-describe('scrubItems', () => {
+describe('scrubItems and scrubFile: the output in the form it is returned', () => {
 	const redactor = new Redactor(['echoed-secret']);
-	const response = (body: string, headers: Record<string, string> = {}): HttpResponse =>
-		({ status: 200, statusText: 'OK', headers, body: Buffer.from(body), url: 'https://api.example.test/' });
 
-	it('returns the same items when nothing echoes a secret', () => {
-		const items = [{ json: { ok: 'echoed-secret-looking' } }];
-		expect(scrubItems(items, response('{"ok":true}', { 'x-a': 'b' }), redactor, { body: true, headers: true })).toBe(items);
+	it('returns the same items when they hold no secret', () => {
+		const items = [{ json: { ok: 'echoed-secre' } }];
+		expect(scrubItems(items, redactor)).toBe(items);
 	});
 
-	it('copies and scrubs when the body echoes a secret', () => {
+	it('copies and scrubs items that hold a secret, whatever escapes the raw body used', () => {
 		const items = [{ json: { header: 'Bearer echoed-secret' } }];
-		const out = scrubItems(items, response('{"header":"Bearer echoed-secret"}'), redactor, { body: true, headers: false });
+		const out = scrubItems(items, redactor);
 		expect(out).toEqual([{ json: { header: `Bearer ${REDACTED}` } }]);
 		expect(items[0].json.header).toBe('Bearer echoed-secret');
-	});
-
-	it('looks at the body only when it became items, at the headers only when they are in the output', () => {
-		const items = [{ json: { value: 'echoed-secret' } }];
-		expect(scrubItems(items, response('echoed-secret'), redactor, { body: false, headers: true })).toBe(items);
-		expect(scrubItems(items, response('', { 'x-echo': 'echoed-secret' }), redactor, { body: true, headers: false })).toBe(items);
-		expect(scrubItems(items, response('', { 'x-echo': 'echoed-secret' }), redactor, { body: false, headers: true })).toEqual([{ json: { value: REDACTED } }]);
+		expect(scrubItems([{ headers: { 'x-echo': 'echoed-secret' } }], redactor)).toEqual([{ headers: { 'x-echo': REDACTED } }]);
 	});
 
 	it('never copies with an empty redactor', () => {
 		const items = [{ json: { value: 'echoed-secret' } }];
-		expect(scrubItems(items, response('echoed-secret'), new Redactor([]), { body: true, headers: true })).toBe(items);
+		expect(scrubItems(items, new Redactor([]))).toBe(items);
+	});
+
+	it('file bytes: secret forms replaced, every other byte kept; a clean file is the same buffer', () => {
+		const data = Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.from('echoed-secret'), Buffer.from([0x00, 0xe9])]);
+		expect(scrubFile({ data }, redactor)?.data.equals(Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.from(REDACTED), Buffer.from([0x00, 0xe9])]))).toBe(true);
+		const clean = Buffer.from([1, 2, 3]);
+		expect(scrubFile({ data: clean }, redactor)?.data).toBe(clean);
+		expect(new Redactor(['s\u00e9cret-value']).bytes(Buffer.from('a s\u00e9cret-value b'))).toEqual(Buffer.from(`a ${REDACTED} b`));
 	});
 });

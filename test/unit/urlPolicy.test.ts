@@ -63,7 +63,8 @@ describe('isLoopbackHost', () => {
 	it.each([
 		['localhost', true],
 		['LOCALHOST', true],
-		['app.localhost', true],
+		// Only the exact name counts: a resolver may send *.localhost to DNS (security review, finding 9).
+		['app.localhost', false],
 		['localhost.example.com', false],
 		['notlocalhost', false],
 		['127.0.0.1', true],
