@@ -11,13 +11,14 @@ export interface Diagnosis {
 	fix: string;
 }
 
-export type MethodLabel = 'bearer' | 'apiKey' | 'basic' | 'oauth2';
+export type MethodLabel = 'bearer' | 'apiKey' | 'basic' | 'oauth2' | 'tokenRequest';
 
 const CREDENTIAL_WORD: Record<MethodLabel, string> = {
 	bearer: 'token',
 	apiKey: 'API key and where it is sent (header or query, parameter name)',
 	basic: 'user name and password',
 	oauth2: 'client ID, client secret, scope and audience',
+	tokenRequest: 'login request and where the token is sent (Send Token In)',
 };
 
 export function diagnoseStatus(status: number, method?: MethodLabel): Diagnosis | undefined {
@@ -108,6 +109,77 @@ export function diagnoseOAuthError(code: string | undefined, grant: GrantLabel, 
 			};
 		default:
 			return undefined;
+	}
+}
+
+/** Client authentication (or a grant) that proves itself with a key or certificate instead of a shared secret. */
+export type KeyAuthMethod = 'private_key_jwt' | 'client_secret_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth' | 'jwt_bearer';
+
+export interface KeyAuthFailure {
+	method: KeyAuthMethod;
+	/** For messages, e.g. "private_key_jwt, RS256, kid=cert-1": never key material. */
+	described: string;
+	/** The assertion's aud. */
+	audience: string;
+	description?: string;
+	/** The server's clock minus this host's, from the answer's Date header. */
+	skewMs?: number;
+	serverTime?: string;
+}
+
+/** Beyond this a server's Date differs from ours by more than its one-second resolution and the trip explain. */
+const SKEW_LIMIT_MS = 10_000;
+const TIME_WORDS = /(exp|iat|nbf)|expired|not yet valid|not active|in the future|time ?range|timeframe|clock/i;
+const AUDIENCE_WORDS = /aud|audience/i;
+const METHOD_WORDS = /auth(entication)?[ _]method|token_endpoint_auth|not configured to use|client_assertion_type/i;
+
+/** What a refused key-based authentication most likely means, from the answer's description and Date header. */
+export function diagnoseKeyAuthFailure(failure: KeyAuthFailure): Diagnosis {
+	const { method, described, description = '', skewMs } = failure;
+	const signs = method !== 'tls_client_auth' && method !== 'self_signed_tls_client_auth';
+	if (signs && ((skewMs !== undefined && Math.abs(skewMs) > SKEW_LIMIT_MS) || TIME_WORDS.test(description))) {
+		const seconds = skewMs === undefined ? undefined : Math.round(Math.abs(skewMs) / 1000);
+		const clocks = seconds === undefined || !failure.serverTime
+			? 'the server found the assertion expired or not yet valid (iat/exp)'
+			: `the server's clock (${failure.serverTime}) is ${seconds} s ${(skewMs as number) > 0 ? 'ahead of' : 'behind'} this host's, so the assertion's iat/exp look ${(skewMs as number) > 0 ? 'expired' : 'not yet valid'} to it`;
+		return {
+			summary: `clock skew: ${clocks} (${described})`,
+			fix: 'Synchronise the clock of the n8n host (and of every worker) with NTP: signed assertions are valid for 5 minutes from the moment they are made.',
+		};
+	}
+	if (signs && AUDIENCE_WORDS.test(description)) {
+		return {
+			summary: `the server refused the assertion's audience (aud = ${failure.audience})`,
+			fix: method === 'jwt_bearer'
+				? 'Set Assertion Audience to the value the provider expects (usually its token endpoint, e.g. https://oauth2.googleapis.com/token; Salesforce: https://login.salesforce.com).'
+				: 'Check the Access Token URL: the assertion\'s audience is that exact URL, and it must be the token endpoint the provider expects.',
+		};
+	}
+	if (METHOD_WORDS.test(description)) {
+		return {
+			summary: `the client is not registered for this client authentication (${method}): the provider expects another token_endpoint_auth_method`,
+			fix: `Choose the Client Authentication the client is registered for (the provider's app registration shows it), or register ${method} for the client at the provider.`,
+		};
+	}
+	switch (method) {
+		case 'private_key_jwt':
+		case 'jwt_bearer':
+			return {
+				summary: `the provider did not accept the signed assertion (${described})`,
+				fix: 'Check that the public key or certificate registered with the provider belongs to this Private Key, that Key ID (kid) names the registered key, and that the provider allows the signing algorithm. Microsoft Entra ID: upload the certificate under "Certificates & secrets" and paste it into Certificate (for x5t#S256).',
+			};
+		case 'client_secret_jwt':
+			return {
+				summary: `the provider did not accept the assertion signed with the client secret (${described})`,
+				fix: 'Check the client secret (it signs the assertion with HS256), and that the client is registered for client_secret_jwt.',
+			};
+		default:
+			return {
+				summary: `the provider did not accept the TLS client certificate (${described})`,
+				fix: method === 'tls_client_auth'
+					? 'Check the certificate registered for the client (its subject DN or SAN must match the Client Certificate) and that the provider trusts the CA that issued it.'
+					: 'Register this Client Certificate (its thumbprint or JWKS x5c) for the client at the provider.',
+			};
 	}
 }
 

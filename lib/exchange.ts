@@ -7,6 +7,7 @@
  * Authorization header, the API key header or query parameter, cookies, the client certificate), and its target must
  * still be an allowed domain. 301/302/303 turn a POST into a body-less GET, 307/308 resend as is.
  */
+import { assertApiCallsAllowed } from './auth/connection';
 import type { AuthTrace, RequestContext } from './auth/types';
 import { clock } from './clock';
 import { ConfigError } from './errors';
@@ -63,6 +64,7 @@ export async function exchange(
 	trace: AuthTrace,
 ): Promise<HttpResponse> {
 	const { authenticator, connection } = session;
+	assertApiCallsAllowed(connection);
 	const context: RequestContext = { deadline: clock().now() + options.timeoutMs };
 	let renewed = false;
 	let current = copyRequest(request);

@@ -11,6 +11,8 @@ export interface AuthTrace {
 	method: MethodLabel;
 	tokenSource?: 'cache' | 'store' | 'fetched' | 'refreshed' | 'credential';
 	expiresAt?: string;
+	/** How the client authenticated at the token endpoint when it is not by secret, e.g. "private_key_jwt, RS256, kid=cert-1". */
+	clientAuth?: string;
 	/** Where each secret came from: "stored", "env:NAME" or "file:NAME". */
 	secretSources?: Record<string, string>;
 }

@@ -8,11 +8,12 @@
  */
 import { dirname } from 'node:path';
 import { AuthorizationCode, ClientCredentials, type ModuleOptions, ResourceOwnerPassword } from 'simple-oauth2';
-import { diagnoseNetwork, diagnoseOAuthError, diagnoseStatus, type GrantLabel } from '../diagnosis';
+import { diagnoseKeyAuthFailure, diagnoseNetwork, diagnoseOAuthError, diagnoseStatus, type GrantLabel } from '../diagnosis';
 import { TokenRequestError } from '../errors';
 import { retryAfterSeconds } from '../transport/retry';
 import { displayUrl } from '../transport/send';
 import type http from 'node:http';
+import { clientRequestParts, keyAuthFailure } from './clientAuth';
 import type { OAuth2Settings } from './settings';
 
 (function silenceSimpleOAuth2Debug(): void {
@@ -33,16 +34,25 @@ export interface TokenTransport {
 
 export type TokenPayload = Record<string, unknown>;
 
-function moduleOptions(settings: OAuth2Settings): ModuleOptions {
+/**
+ * simple-oauth2's options for one token request: the client authentication is made anew each
+ * time (a private_key_jwt assertion is never sent twice), and its assertion registered for redaction.
+ */
+function moduleOptions(settings: OAuth2Settings, grantType: string, now: number): { options: ModuleOptions<string>; params: Record<string, string> } {
 	const { tokenUrl } = settings;
+	const parts = clientRequestParts(settings.clientAuth, { id: settings.clientId, secret: settings.clientSecret, tokenUrl }, grantType, now);
+	settings.remember?.(parts.assertion);
 	return {
-		client: { id: settings.clientId, secret: settings.clientSecret },
-		auth: {
-			tokenHost: tokenUrl.origin,
-			tokenPath: `${tokenUrl.pathname}${tokenUrl.search}`,
-			...(settings.authUrl ? { authorizeHost: settings.authUrl.origin, authorizePath: `${settings.authUrl.pathname}${settings.authUrl.search}` } : {}),
+		options: {
+			client: parts.client,
+			auth: {
+				tokenHost: tokenUrl.origin,
+				tokenPath: `${tokenUrl.pathname}${tokenUrl.search}`,
+				...(settings.authUrl ? { authorizeHost: settings.authUrl.origin, authorizePath: `${settings.authUrl.pathname}${settings.authUrl.search}` } : {}),
+			},
+			options: { authorizationMethod: parts.authorizationMethod, scopeSeparator: ' ' },
 		},
-		options: { authorizationMethod: settings.clientAuth, scopeSeparator: ' ' },
+		params: parts.params,
 	};
 }
 
@@ -111,7 +121,11 @@ export function toTokenRequestError(error: unknown, settings: OAuth2Settings, re
 	const contentType = header(res?.headers?.['content-type']) ?? 'no content type';
 
 	const grant: GrantLabel = settings.grant;
-	const oauth = diagnoseOAuthError(oauthError, grant, refreshing, { clientSecretEmpty: !settings.clientSecret });
+	const keyed = oauthError ? keyAuthFailure(settings, oauthError, oauthErrorDescription, header(res?.headers?.date), now) : undefined;
+	const oauth = keyed ? diagnoseKeyAuthFailure(keyed) : diagnoseOAuthError(oauthError, grant, refreshing, {
+		// Key-based client authentication has no secret by design.
+		clientSecretEmpty: !settings.clientSecret && (settings.clientAuth.method === 'header' || settings.clientAuth.method === 'body'),
+	});
 	if (oauth) {
 		const detail = oauthErrorDescription ? ` (${oauthErrorDescription})` : '';
 		return new TokenRequestError(`${prefix}: HTTP ${status}, ${oauthError}${detail}: ${oauth.summary}`, {
@@ -151,32 +165,33 @@ async function call<T>(settings: OAuth2Settings, refreshing: boolean, now: () =>
 }
 
 export async function requestGrant(settings: OAuth2Settings, transport: TokenTransport, now: () => number): Promise<TokenPayload> {
-	const options = moduleOptions(settings);
-	const params = commonParams(settings);
 	return await call(settings, false, now, async () => {
 		if (settings.grant === 'password') {
+			const { options, params } = moduleOptions(settings, 'password', now());
 			const client = new ResourceOwnerPassword(options);
-			const token = await client.getToken({ ...params, username: settings.username as string, password: settings.password as string } as never, httpOptions(transport));
+			const token = await client.getToken({ ...commonParams(settings), ...params, username: settings.username as string, password: settings.password as string } as never, httpOptions(transport));
 			return token.token as TokenPayload;
 		}
+		const { options, params } = moduleOptions(settings, 'client_credentials', now());
 		const client = new ClientCredentials(options);
-		const token = await client.getToken(params as never, httpOptions(transport));
+		const token = await client.getToken({ ...commonParams(settings), ...params } as never, httpOptions(transport));
 		return token.token as TokenPayload;
 	});
 }
 
 export async function requestRefresh(settings: OAuth2Settings, refreshToken: string, transport: TokenTransport, now: () => number): Promise<TokenPayload> {
-	const client = new AuthorizationCode(moduleOptions(settings));
-	const params = commonParams(settings, true);
 	return await call(settings, true, now, async () => {
-		const token = await client.createToken({ refresh_token: refreshToken }).refresh(params as never, httpOptions(transport));
+		const { options, params } = moduleOptions(settings, 'refresh_token', now());
+		const client = new AuthorizationCode(options);
+		const token = await client.createToken({ refresh_token: refreshToken }).refresh({ ...commonParams(settings, true), ...params } as never, httpOptions(transport));
 		return token.token as TokenPayload;
 	});
 }
 
 /** The URL the user opens to authorize the client (authorization code with PKCE). */
 export function authorizationUrl(settings: OAuth2Settings, params: { redirectUri: string; state: string; codeChallenge: string }): string {
-	const client = new AuthorizationCode(moduleOptions(settings));
+	// The authorization URL carries only client_id: no assertion is made for it.
+	const client = new AuthorizationCode(moduleOptions({ ...settings, clientAuth: { method: 'body' } }, 'authorization_code', 0).options);
 	const extra: Record<string, string> = { code_challenge: params.codeChallenge, code_challenge_method: 'S256' };
 	if (settings.audience) extra.audience = settings.audience;
 	return client.authorizeURL({
@@ -193,10 +208,11 @@ export async function exchangeCode(
 	transport: TokenTransport,
 	now: () => number,
 ): Promise<TokenPayload> {
-	const client = new AuthorizationCode(moduleOptions(settings));
 	return await call(settings, false, now, async () => {
+		const { options, params: clientParams } = moduleOptions(settings, 'authorization_code', now());
+		const client = new AuthorizationCode(options);
 		const token = await client.getToken(
-			{ ...commonParams(settings), code: params.code, redirect_uri: params.redirectUri, code_verifier: params.codeVerifier } as never,
+			{ ...commonParams(settings), ...clientParams, code: params.code, redirect_uri: params.redirectUri, code_verifier: params.codeVerifier } as never,
 			httpOptions(transport),
 		);
 		return token.token as TokenPayload;

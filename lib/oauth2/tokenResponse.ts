@@ -5,6 +5,7 @@
  * a refresh token keeps the previous one (RFC 6749 §6 lets the server omit it).
  */
 import type { TokenState } from '../stores/tokenStore';
+import { valueAtPath as readPath } from '../json/paths';
 import { jwtExpiry } from './jwt';
 
 export interface TokenFieldMapping {
@@ -13,15 +14,6 @@ export interface TokenFieldMapping {
 	expiresIn: string;
 	expiresAt: string;
 	tokenType: string;
-}
-
-export function readPath(value: unknown, path: string): unknown {
-	let current = value;
-	for (const part of path.split('.')) {
-		if (current === null || typeof current !== 'object') return undefined;
-		current = (current as Record<string, unknown>)[part];
-	}
-	return current;
 }
 
 /** Unix seconds, Unix milliseconds or an ISO date → epoch ms. */

@@ -72,10 +72,11 @@ function certificates(text: string, field: string): string[] {
 	return blocks.map((b) => b.pem);
 }
 
-function privateKey(pem: string, passphrase: string | undefined): KeyObject {
+/** A PEM private key, with errors that name the fields it came from (TLS or assertion signing). */
+export function readPrivateKey(pem: string, passphrase: string | undefined, fields: { key: string; passphrase: string } = TLS_FIELDS): KeyObject {
 	if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
 		throw new ConfigError(
-			TLS_FIELDS.key,
+			fields.key,
 			'this is not a PEM private key',
 			'Paste the private key in PEM form, starting with "-----BEGIN PRIVATE KEY-----" (or RSA/EC PRIVATE KEY).',
 		);
@@ -85,12 +86,12 @@ function privateKey(pem: string, passphrase: string | undefined): KeyObject {
 		return createPrivateKey({ key: pem, format: 'pem', passphrase: passphrase ?? '' });
 	} catch (error) {
 		if (encrypted && !passphrase) {
-			throw new ConfigError(TLS_FIELDS.passphrase, 'the private key is encrypted and no passphrase is set', 'Enter the key\'s passphrase.');
+			throw new ConfigError(fields.passphrase, 'the private key is encrypted and no passphrase is set', 'Enter the key\'s passphrase.');
 		}
 		if (encrypted || /bad decrypt|passphrase/i.test(String((error as Error).message))) {
-			throw new ConfigError(TLS_FIELDS.passphrase, 'the passphrase does not decrypt the private key', 'Check the passphrase.');
+			throw new ConfigError(fields.passphrase, 'the passphrase does not decrypt the private key', 'Check the passphrase.');
 		}
-		throw new ConfigError(TLS_FIELDS.key, 'the private key cannot be read', 'Paste the complete PEM private key again.');
+		throw new ConfigError(fields.key, 'the private key cannot be read', 'Paste the complete PEM private key again.');
 	}
 }
 
@@ -131,7 +132,7 @@ function parse(input: TlsInput, fingerprint: string): TlsSettings {
 	}
 	if (hasCert && hasKey) {
 		const [cert, ...chain] = certificates(input.cert as string, TLS_FIELDS.cert);
-		const key = privateKey(input.key as string, input.passphrase || undefined);
+		const key = readPrivateKey(input.key as string, input.passphrase || undefined);
 		if (!new X509Certificate(cert).checkPrivateKey(key)) {
 			throw new ConfigError(
 				TLS_FIELDS.key,

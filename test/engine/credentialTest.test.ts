@@ -2,12 +2,11 @@
  * The editor's Test button, through the node's credentialTest method as n8n calls it: every
  * credential type, and a diagnosis the user can act on for each kind of failure.
  */
-import type { ICredentialTestFunctions, INodeType } from 'n8n-workflow';
-import { loadPackage } from '../support/engine';
+import { captureLogs, pressTest } from '../support/engine';
 import { distAgents, resetTokenState } from '../support/dist';
 import { findLeaks } from '../support/secrets';
 import { CLIENT_KEY_PASSPHRASE, testPki, type TestPki } from '../servers/certs';
-import { type OAuth2TestServer, startOAuth2Server, TEST_CLIENT } from '../servers/oauth2Server';
+import { type OAuth2TestServer, startOAuth2Server, TEST_CLIENT, type TokenRequestRecord } from '../servers/oauth2Server';
 import { type RecordingServer, startRecordingServer } from '../servers/recordingServer';
 
 const TOKEN = 'tok_test_5ecret_Value_3141';
@@ -17,13 +16,9 @@ let mtls: RecordingServer;
 let plain: RecordingServer;
 let oauth: OAuth2TestServer;
 
-async function test(type: string, data: Record<string, unknown>): Promise<{ status: string; message: string }> {
-	const loader = await loadPackage();
-	const node = loader.nodeTypes.apiAuthHttpRequest.type as INodeType;
-	const context = { logger: { debug() {}, info() {}, warn() {}, error() {} }, helpers: {} } as unknown as ICredentialTestFunctions;
-	const fn = node.methods?.credentialTest?.apiAuthCredentialTest as (this: ICredentialTestFunctions, c: unknown) => Promise<{ status: string; message: string }>;
-	return await fn.call(context, { id: 'c', name: 'c', type, data });
-}
+/** What the Test path logged through the context n8n gives it. */
+const testLogs: string[] = [];
+const test = (type: string, data: Record<string, unknown>) => pressTest(type, data, testLogs);
 
 beforeAll(async () => {
 	pki = await testPki();
@@ -32,6 +27,8 @@ beforeAll(async () => {
 		handler: (req) => {
 			if (req.path === '/forbidden') return { status: 403, body: {} };
 			if (req.path === '/slow') return { status: 200, delayMs: 20_000 };
+			// An API that quotes what it received in its failure.
+			if (req.path === '/echo-fail') return { status: 401, body: `invalid credential: ${req.headers.authorization ?? ''} ${req.headers['x-api-key'] ?? ''} ${req.query.get('api_key') ?? ''}`, headers: { 'content-type': 'text/plain', 'x-echo': String(req.headers.authorization ?? '') } };
 			if (req.path.startsWith('/open')) return { status: 200, body: { public: true } };
 			if (req.path.startsWith('/missing')) return { status: 404, body: {} };
 			return req.headers.authorization === `Bearer ${TOKEN}` || req.headers['x-api-key'] === TOKEN ? { status: 200, body: { me: 'ok' } } : { status: 401, body: {} };
@@ -45,7 +42,11 @@ afterAll(async () => {
 	await Promise.all([api.close(), mtls.close(), plain.close(), oauth.close()]);
 	distAgents.destroyAgents();
 });
-beforeEach(async () => resetTokenState());
+beforeEach(async () => {
+	testLogs.length = 0;
+	oauth.setFault(undefined);
+	await resetTokenState();
+});
 
 const tls = (extra: Record<string, unknown> = {}) => ({ useCustomTls: true, tlsCa: pki.ca.cert, ...extra });
 const bearer = (extra: Record<string, unknown> = {}) => ({ token: TOKEN, testUrl: `${api.url}/me`, ...tls(), ...extra });
@@ -159,4 +160,33 @@ describe('diagnosis', () => {
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/did not answer within/);
 	}, 30_000);
+});
+
+describe('an endpoint that echoes the secret into its failure', () => {
+	let logs: ReturnType<typeof captureLogs>;
+	beforeEach(() => {
+		logs = captureLogs();
+	});
+	afterEach(() => logs.stop());
+
+	const echoing = (r: TokenRequestRecord) => ({ kind: 'status' as const, status: 400, body: { error: 'invalid_request', error_description: `bad request: ${JSON.stringify(r.body)} ${r.authorization}` } });
+	const cases: Array<[string, string, () => Record<string, unknown>, () => string[]]> = [
+		['bearer token quoted in a 401', 'apiAuthBearerToken', () => bearer({ testUrl: `${api.url}/echo-fail` }), () => [TOKEN]],
+		['API key header quoted in a 401', 'apiAuthApiKey', () => ({ apiKey: TOKEN, parameterName: 'X-API-Key', testUrl: `${api.url}/echo-fail`, ...tls() }), () => [TOKEN]],
+		['API key query quoted in a 401', 'apiAuthApiKey', () => ({ apiKey: TOKEN, parameterName: 'api_key', placement: 'query', testUrl: `${api.url}/echo-fail`, ...tls() }), () => [TOKEN]],
+		['Basic password quoted in a 401', 'apiAuthBasic', () => ({ user: 'alice', password: 'basic-5ecret-Pw-2718', testUrl: `${api.url}/echo-fail`, ...tls() }), () => ['basic-5ecret-Pw-2718']],
+		['token endpoint quoting the client secret', 'apiAuthOAuth2', () => {
+			oauth.setFault(echoing);
+			return { grantType: 'clientCredentials', accessTokenUrl: oauth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, authentication: 'body', ...tls() };
+		}, () => [TEST_CLIENT.secret]],
+		['OAuth2 access token quoted by the API', 'apiAuthOAuth2', () => ({ grantType: 'clientCredentials', accessTokenUrl: oauth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, testUrl: `${api.url}/echo-fail`, ...tls() }), () => [TEST_CLIENT.secret, ...api.requests.map((r) => String(r.headers.authorization ?? '').replace(/^Bearer /, '')).filter(Boolean)]],
+	];
+	it.each(cases)('%s: the failure is reported, no secret in the message or the logs', async (_name, type, data, secrets) => {
+		const result = await test(type, data());
+		expect(result.status).toBe('Error');
+		// The token endpoint's description (with the echo) is part of the message, scrubbed; an API's
+		// 401 body is not quoted at all.
+		expect(result.message).toMatch(/401|invalid_request/);
+		expect(findLeaks([result, testLogs, logs.lines], secrets())).toEqual([]);
+	});
 });

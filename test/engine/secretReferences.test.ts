@@ -3,7 +3,7 @@
  * within the gates the operator sets: refusals name the field and the rule and leak nothing;
  * a rotated file is used on the next request; OAuth2 state is never reused under another secret.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runWorkflow } from '../support/engine';
@@ -23,10 +23,13 @@ let secretsDir: string;
 let outsideFile: string;
 const saved = { ...process.env };
 
+/** The folder of the secret files (and a file outside them): removed at the end. */
+let root: string;
+
 beforeAll(async () => {
 	api = await startRecordingServer({});
 	oauth = await startOAuth2Server();
-	const root = mkdtempSync(join(tmpdir(), 'api-auth-secrets-'));
+	root = mkdtempSync(join(tmpdir(), 'api-auth-secrets-'));
 	secretsDir = join(root, 'secrets');
 	mkdirSync(secretsDir);
 	writeFileSync(join(secretsDir, 'api-token'), `${FILE_TOKEN}\n`);
@@ -39,6 +42,7 @@ afterAll(async () => {
 	process.env = saved;
 	await Promise.all([api.close(), oauth.close()]);
 	distAgents.destroyAgents();
+	rmSync(root, { recursive: true, force: true });
 });
 beforeEach(async () => {
 	process.env = { ...saved, N8N_API_AUTH_SECRET_ENV_PREFIX: PREFIX, N8N_API_AUTH_SECRETS_DIR: secretsDir, [`${PREFIX}TOKEN`]: ENV_TOKEN, N8N_ENCRYPTION_KEY: 'n8n-encryption-5ecret-key', OTHER_SECRET: OUTSIDE, N8N_API_AUTH_REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:1` };

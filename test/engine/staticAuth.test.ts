@@ -203,8 +203,11 @@ describe('TLS', () => {
 			parameters: get(`${mtls.url}/secure`),
 			credential: { type: 'apiAuthBearerToken', data: { token: TOKEN, ...tls({ tlsCert: pki.strangerClient.cert, tlsKey: pki.strangerClient.key }) } },
 		});
-		expect(error).toBeDefined();
+		// The server's TLS alert ends the handshake: a connection error that points at the client CA.
+		expect(error?.message).toMatch(/^Request to https:\/\/127\.0\.0\.1:\d+\/secure failed: .*closed the connection/);
+		expect(error?.description).toMatch(/trusts the CA of the client certificate/);
 		expect(mtls.requests).toHaveLength(0);
+		expect(findLeaks(error, [TOKEN, pki.strangerClient.key])).toEqual([]);
 	});
 
 	it('a key that does not match the certificate is refused before connecting', async () => {

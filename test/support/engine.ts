@@ -5,6 +5,7 @@
  */
 import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
 import {
+	type ICredentialTestFunctions,
 	type ICredentialDataDecryptedObject,
 	type ICredentials,
 	type ICredentialsHelper,
@@ -248,4 +249,15 @@ export function captureLogs(): { lines: string[]; stop(): void } {
 		}),
 	);
 	return { lines, stop: () => spies.forEach((spy) => spy.mockRestore()) };
+}
+
+/** The editor's Test button: the node's credentialTest method, called as n8n calls it. */
+export async function pressTest(type: string, data: Record<string, unknown>, logs: string[] = []): Promise<{ status: string; message: string }> {
+	const loader = await loadPackage();
+	const node = loader.nodeTypes.apiAuthHttpRequest.type as INodeType;
+	// What the Test path logs through the context n8n gives it goes into `logs`.
+	const log = (level: string) => (message: string, meta?: unknown) => void logs.push(`${level}: ${message} ${meta === undefined ? '' : JSON.stringify(meta)}`);
+	const context = { logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }, helpers: {} } as unknown as ICredentialTestFunctions;
+	const fn = node.methods?.credentialTest?.apiAuthCredentialTest as (this: ICredentialTestFunctions, c: unknown) => Promise<{ status: string; message: string }>;
+	return await fn.call(context, { id: 'c', name: 'c', type, data });
 }

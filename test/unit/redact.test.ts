@@ -48,6 +48,28 @@ describe('forms of a secret', () => {
 	});
 });
 
+describe('forms that only one encoding produces', () => {
+	it('writes [redacted] in place of a secret', () => {
+		expect(new Redactor(['some-secret']).text('a some-secret b')).toBe('a [redacted] b');
+	});
+
+	it('form encoding with + and encodeURIComponent\'s unescaped "!" (only the first rule makes it)', () => {
+		const redactor = new Redactor(['pa ss!word']);
+		expect(redactor.text('q=pa+ss!word')).toBe(`q=${REDACTED}`);
+	});
+
+	it('URLSearchParams encoding, which escapes "!" (only the second rule makes it)', () => {
+		const redactor = new Redactor(['pa ss!word']);
+		expect(redactor.text('q=pa+ss%21word&x')).toBe(`q=${REDACTED}&x`);
+	});
+
+	it('base64 with both padding characters removed, where base64url differs', () => {
+		// "key0?>~" is a2V5MD8+fg== in base64: unpadded a2V5MD8+fg, base64url a2V5MD8-fg.
+		const redactor = new Redactor(['key0?>~']);
+		expect(redactor.text('x a2V5MD8+fg y')).toBe(`x ${REDACTED} y`);
+	});
+});
+
 describe('lengths', () => {
 	it('leaves values shorter than 4 characters (after trimming) alone', () => {
 		const redactor = new Redactor(['abc', '  ab  ', undefined, '']);
@@ -67,18 +89,24 @@ describe('lengths', () => {
 	it('matches a long multi-line secret (a PEM key) line by line, not its armour lines', () => {
 		const line1 = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC';
 		const line2 = 'BKcwggSjAgEAAoIBAQC7';
-		const pem = `-----BEGIN PRIVATE KEY-----\n${line1}\r\n${line2}\n  short1234  \n-----END PRIVATE KEY-----`;
+		// Indented, exactly 16 characters, and a header line that starts like armour.
+		const line3 = 'QIBADANBgkqhkiG9';
+		const pem = `-----BEGIN PRIVATE KEY-----\n${line1}\r\n${line2}\n  short1234  \n   ${line3}  \n-----BEGIN RSA-ish header\nheader-ending-like-armour-----\n-----END PRIVATE KEY-----`;
 		const redactor = new Redactor([pem]);
 		expect(redactor.text(`quoted: "${line1}"`)).toBe(`quoted: "${REDACTED}"`);
 		expect(redactor.text(`quoted: ${line2}.`)).toBe(`quoted: ${REDACTED}.`);
 		// Lines under 16 characters and the BEGIN/END lines are common text: left alone.
 		expect(redactor.text('short1234 -----BEGIN PRIVATE KEY-----')).toBe('short1234 -----BEGIN PRIVATE KEY-----');
+		expect(redactor.text(`(${line3})`)).toBe(`(${REDACTED})`);
+		expect(redactor.text('-----BEGIN RSA-ish header')).toBe('-----BEGIN RSA-ish header');
+		expect(redactor.text('x header-ending-like-armour-----')).toBe(`x ${REDACTED}`);
 		expect(redactor.text(pem)).toBe(REDACTED);
 	});
 
-	it('does not split a single-line secret into fragments', () => {
+	it('does not split a single-line secret into fragments, nor trim it', () => {
 		const redactor = new Redactor(['0123456789abcdef0123']);
 		expect(redactor.text('0123456789abcdef')).toBe('0123456789abcdef');
+		expect(new Redactor(['  0123456789abcdefXYZ  ']).text('0123456789abcdefXYZ')).toBe('0123456789abcdefXYZ');
 	});
 });
 
