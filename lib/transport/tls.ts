@@ -146,3 +146,9 @@ function parse(input: TlsInput, fingerprint: string): TlsSettings {
 	}
 	return settings;
 }
+
+/** The same settings without the client certificate: for requests that must not authenticate (after a cross-origin redirect). */
+export function withoutClientCertificate(tls: TlsSettings): TlsSettings {
+	if (!tls.cert) return tls;
+	return { ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized, fingerprint: `${tls.fingerprint}-no-client-certificate` };
+}

@@ -5,8 +5,7 @@
  */
 import { REDACTED, Redactor } from '../../lib/security/redact';
 import { SecretRegistry } from '../../lib/security/secretRegistry';
-import { scrubItems } from '../../lib/response/scrub';
-import type { HttpResponse } from '../../lib/transport/types';
+import { scrubFile, scrubItems } from '../../lib/response/scrub';
 
 const SECRET = 'pa ss/wörd+key=1"x';
 
@@ -168,32 +167,32 @@ describe('SecretRegistry', () => {
 	});
 });
 
-describe('scrubItems', () => {
+describe('scrubItems and scrubFile: the output in the form it is returned', () => {
 	const redactor = new Redactor(['echoed-secret']);
-	const response = (body: string, headers: Record<string, string> = {}): HttpResponse =>
-		({ status: 200, statusText: 'OK', headers, body: Buffer.from(body), url: 'https://api.example.test/' });
 
-	it('returns the same items when nothing echoes a secret', () => {
-		const items = [{ json: { ok: 'echoed-secret-looking' } }];
-		expect(scrubItems(items, response('{"ok":true}', { 'x-a': 'b' }), redactor, { body: true, headers: true })).toBe(items);
+	it('returns the same items when they hold no secret', () => {
+		const items = [{ json: { ok: 'echoed-secre' } }];
+		expect(scrubItems(items, redactor)).toBe(items);
 	});
 
-	it('copies and scrubs when the body echoes a secret', () => {
+	it('copies and scrubs items that hold a secret, whatever escapes the raw body used', () => {
 		const items = [{ json: { header: 'Bearer echoed-secret' } }];
-		const out = scrubItems(items, response('{"header":"Bearer echoed-secret"}'), redactor, { body: true, headers: false });
+		const out = scrubItems(items, redactor);
 		expect(out).toEqual([{ json: { header: `Bearer ${REDACTED}` } }]);
 		expect(items[0].json.header).toBe('Bearer echoed-secret');
-	});
-
-	it('looks at the body only when it became items, at the headers only when they are in the output', () => {
-		const items = [{ json: { value: 'echoed-secret' } }];
-		expect(scrubItems(items, response('echoed-secret'), redactor, { body: false, headers: true })).toBe(items);
-		expect(scrubItems(items, response('', { 'x-echo': 'echoed-secret' }), redactor, { body: true, headers: false })).toBe(items);
-		expect(scrubItems(items, response('', { 'x-echo': 'echoed-secret' }), redactor, { body: false, headers: true })).toEqual([{ json: { value: REDACTED } }]);
+		expect(scrubItems([{ headers: { 'x-echo': 'echoed-secret' } }], redactor)).toEqual([{ headers: { 'x-echo': REDACTED } }]);
 	});
 
 	it('never copies with an empty redactor', () => {
 		const items = [{ json: { value: 'echoed-secret' } }];
-		expect(scrubItems(items, response('echoed-secret'), new Redactor([]), { body: true, headers: true })).toBe(items);
+		expect(scrubItems(items, new Redactor([]))).toBe(items);
+	});
+
+	it('file bytes: secret forms replaced, every other byte kept; a clean file is the same buffer', () => {
+		const data = Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.from('echoed-secret'), Buffer.from([0x00, 0xe9])]);
+		expect(scrubFile({ data }, redactor)?.data.equals(Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.from(REDACTED), Buffer.from([0x00, 0xe9])]))).toBe(true);
+		const clean = Buffer.from([1, 2, 3]);
+		expect(scrubFile({ data: clean }, redactor)?.data).toBe(clean);
+		expect(new Redactor(['s\u00e9cret-value']).bytes(Buffer.from('a s\u00e9cret-value b'))).toEqual(Buffer.from(`a ${REDACTED} b`));
 	});
 });
