@@ -8,6 +8,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { latencyBench } from './latency';
 import { memoryBench } from './memory';
 import { overheadBench } from './overhead';
+import { sideBySideBench } from './sideBySide';
 import { type Figure, printTable } from './support';
 
 /** Other processes on the machine skew every figure: say how busy it was. */
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
 	console.log(`n8n-nodes-api-auth benchmark: Node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${new Date().toISOString().slice(0, 10)}`);
 	console.log(`machine at the start: ${machineLoad()}`);
 	const figures: Figure[] = [];
+	figures.push(...(await sideBySideBench()));
 	figures.push(...(await latencyBench([10, 50])));
 	figures.push(...(await overheadBench()));
 	figures.push(...(await memoryBench([25_000, 50_000, 100_000])));

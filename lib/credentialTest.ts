@@ -52,7 +52,8 @@ export async function testCredential(credentialType: string, raw: Record<string,
 		const probe: Probe = target
 			? await probeEndpoint(session, target.url, target.field)
 			: { verified: false, reason: 'neither Test URL nor Base URL is set, so no request was made' };
-		if (probe.verified) return { status: 'OK', message: probe.message };
+		// What the token request found stays in the message: where the token was, when it expires.
+		if (probe.verified) return { status: 'OK', message: tokenNote ? `${tokenNote} ${probe.message}` : probe.message };
 		if (tokenNote) return { status: 'OK', message: `${tokenNote} Set a Test URL to check that your API accepts the token as well.` };
 		return { status: 'Error', message: notVerified(probe.reason, TEST_URL_FIELD) };
 	} catch (error) {

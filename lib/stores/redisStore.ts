@@ -10,6 +10,11 @@
  * token most providers no longer honour (Microsoft: 90 days of inactivity); the expiry only
  * clears records of credentials that were changed or deleted.
  *
+ * On a Redis Cluster (n8n's QUEUE_BULL_REDIS_CLUSTER_NODES) the key part is a hash tag,
+ * `n8n-api-auth:token:{<key>}`, so that a key's record, status and lock live in one hash slot,
+ * on one master: the two-key DEL works, and the lock and the record it guards fail over together.
+ * ioredis's Cluster client follows MOVED/ASK redirections and retries through a failover.
+ *
  * The lock is SET NX PX; renewal and release compare the owner inside a Lua script, so only the
  * holder extends or frees it, and a holder that died loses it when the lease ends, timed by
  * Redis's clock rather than the workers'.
@@ -19,7 +24,7 @@
  * ioredis is loaded only when this store is created, so users outside queue mode never load it.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type { Logger } from '../services';
 import { RecordCipher } from './encryption';
 import type { RedisTarget } from './redisTarget';
@@ -42,9 +47,18 @@ export class RedisUnavailableError extends Error {
 	}
 }
 
-function connect(target: RedisTarget): Redis {
-	const IORedis = (require('ioredis') as typeof import('ioredis')).default;
-	const options = {
+/** A single Redis or a Redis Cluster: the commands used here are the same on both. */
+type RedisClient = Redis | Cluster;
+
+/**
+ * How long a command cut off by a failing cluster node waits before it is sent again, to the
+ * node then serving its slot: ioredis tries up to 16 times (maxRedirections), so about 5 s, which
+ * covers a replica's promotion with Redis's usual timings; after that the caller falls back.
+ */
+const CLUSTER_FAILOVER_RETRY_MS = 300;
+
+function connectionOptions(target: RedisTarget): RedisOptions {
+	return {
 		...target.options,
 		connectionName: 'n8n-api-auth',
 		enableOfflineQueue: false,
@@ -58,13 +72,38 @@ function connect(target: RedisTarget): Redis {
 		// Keep trying to come back, at most every 2 s.
 		retryStrategy: (times: number) => Math.min(100 * times, 2_000),
 	};
+}
+
+function clusterOptions(target: RedisTarget & { cluster: NonNullable<RedisTarget['cluster']> }): ClusterOptions {
+	const { enableOfflineQueue, retryStrategy, ...redisOptions } = connectionOptions(target);
+	return {
+		redisOptions,
+		enableOfflineQueue,
+		clusterRetryStrategy: retryStrategy as ClusterOptions['clusterRetryStrategy'],
+		retryDelayOnFailover: CLUSTER_FAILOVER_RETRY_MS,
+		slotsRefreshTimeout: target.cluster.slotsRefreshTimeout,
+		slotsRefreshInterval: target.cluster.slotsRefreshInterval,
+		...(target.cluster.keepHostNames ? { dnsLookup: (address, lookup) => lookup(null, address) } : {}),
+	};
+}
+
+function connect(target: RedisTarget): RedisClient {
+	const IORedis = (require('ioredis') as typeof import('ioredis')).default;
+	if (target.cluster) return new IORedis.Cluster(target.cluster.nodes, clusterOptions({ ...target, cluster: target.cluster }));
+	const options = connectionOptions(target);
 	return target.url ? new IORedis(target.url, options) : new IORedis(options);
+}
+
+/** On a cluster, the part of a key's names that picks the hash slot: the same for its record, status and lock. */
+function slotTag(key: string, cluster: boolean): string {
+	return cluster ? `{${key}}` : key;
 }
 
 export class RedisTokenStore implements TokenStore {
 	readonly kind = 'redis' as const;
 	readonly label: string;
-	private readonly client: Redis;
+	private readonly client: RedisClient;
+	private readonly cluster: boolean;
 	private readonly cipher: RecordCipher;
 	private lastError = 'not connected yet';
 	/** Settles when the first connection attempt has: until then, commands wait instead of failing. */
@@ -77,6 +116,7 @@ export class RedisTokenStore implements TokenStore {
 	) {
 		this.label = target.label;
 		this.cipher = new RecordCipher(encryptionKey);
+		this.cluster = target.cluster !== undefined;
 		this.client = connect(target);
 		// Without a listener ioredis prints every reconnection failure; the caller reports outages.
 		this.client.on('error', (error: Error) => {
@@ -95,11 +135,11 @@ export class RedisTokenStore implements TokenStore {
 	}
 
 	private name(kind: 'token' | 'status' | 'lock', key: string): string {
-		return `${NAMESPACE}:${kind}:${key}`;
+		return `${NAMESPACE}:${kind}:${slotTag(key, this.cluster)}`;
 	}
 
 	/** Runs commands on the connected client; fails at once with RedisUnavailableError while Redis is away. */
-	private async command<T>(run: (client: Redis) => Promise<T>): Promise<T> {
+	private async command<T>(run: (client: RedisClient) => Promise<T>): Promise<T> {
 		await this.firstAttempt;
 		if (this.client.status !== 'ready') throw new RedisUnavailableError(this.label, this.lastError);
 		try {

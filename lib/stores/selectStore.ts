@@ -14,7 +14,7 @@ import { FallbackTokenStore } from './fallbackStore';
 import { FileTokenStore } from './fileStore';
 import { MemoryTokenStore } from './memoryStore';
 import { RedisTokenStore } from './redisStore';
-import { isQueueMode, readSetting, redisTarget, usesRedisCluster } from './redisTarget';
+import { isQueueMode, readSetting, redisTarget } from './redisTarget';
 import type { TokenStore } from './tokenStore';
 
 export interface StoreSettings {
@@ -62,10 +62,6 @@ function chooseStore(logger: Logger, env: NodeJS.ProcessEnv): TokenStore {
 	const local = new FileTokenStore(tokenStoreDir(env), key, logger);
 	const wantsRedis = forced === 'redis' || (forced === undefined && (isQueueMode(env) || readSetting(env, 'N8N_API_AUTH_REDIS_URL') !== undefined));
 	if (!wantsRedis) return local;
-	if (usesRedisCluster(env)) {
-		logger.warn('API Auth: n8n uses a Redis cluster (QUEUE_BULL_REDIS_CLUSTER_NODES), which the token store does not support; OAuth2 tokens are coordinated per host. Set N8N_API_AUTH_REDIS_URL to one Redis node to share them between hosts.');
-		return local;
-	}
 	const redis = new RedisTokenStore(redisTarget(env), key, logger);
 	logger.info(`API Auth: OAuth2 tokens are shared between workers through Redis at ${redis.label}`);
 	return new FallbackTokenStore(redis, local, logger);

@@ -5,7 +5,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 import { TEST_CLIENT } from '../servers/oauth2Server';
-import type { WorkerProcess, WorkerRunOptions, WorkerRunResult } from '../support/processes';
+import type { OAuth2TestServer } from '../servers/oauth2Server';
+import type { SlowTokenProxy } from '../servers/slowTokenProxy';
+import { settleWorkers, type WorkerProcess, type WorkerRunOptions, type WorkerRunResult } from '../support/processes';
 
 export function rotatingCredential(tokenUrl: string, refreshToken: string, extra: IDataObject = {}): WorkerRunOptions['credential'] {
 	return {
@@ -87,4 +89,46 @@ export async function killHolderMidRefresh(
 	await victim.kill();
 	const results = await waiting;
 	return { resumedMs: Date.now() - killedAt, results, victimEnd: await doomed };
+}
+
+/** Every worker runs the same workflow again and again until `ms` have passed. */
+export async function sustainedRuns(workers: WorkerProcess[], options: WorkerRunOptions, ms: number): Promise<WorkerRunResult[]> {
+	const results: WorkerRunResult[] = [];
+	const endAt = Date.now() + ms;
+	await Promise.all(
+		workers.map(async (worker) => {
+			while (Date.now() < endAt) results.push(await worker.run(options));
+		}),
+	);
+	// A renewal before expiry started by the last runs may still be under way: let it finish.
+	await settleWorkers(workers);
+	return results;
+}
+
+/** Token calls sent before the previous token reached its refresh point: a second, racing renewal. */
+export function earlyRenewals(exchanges: SlowTokenProxy['exchanges'], window: number) {
+	return exchanges.slice(1).flatMap((exchange, i) => {
+		const previous = exchanges[i];
+		const due = (previous.answeredAt as number) + (1 - window) * (previous.expiresIn as number) * 1000;
+		return exchange.receivedAt >= due ? [] : [{ index: i + 1, earlyMs: due - exchange.receivedAt, previous, exchange }];
+	});
+}
+
+/**
+ * One token call per expiry: each token was renewed only once it had reached its refresh point
+ * (1 - `window` of the lifetime the provider gave it, counted from when its answer arrived): no
+ * second, racing renewal. Returns the number of token calls.
+ */
+export function assertRenewedOncePerExpiry(proxy: SlowTokenProxy, server: OAuth2TestServer, window: number): number {
+	const { exchanges } = proxy;
+	expect(exchanges.every((e) => e.status === 200 && e.delivered)).toBe(true);
+	// Listed whole when one fails, so a failure says which renewal came early and by how much.
+	expect(earlyRenewals(exchanges, window)).toEqual([]);
+	// Every token obtained was used by the API calls, except perhaps the newest: a renewal before
+	// expiry runs in the background and may be answered as the load stops. (A racing renewal in
+	// between would have come early, above.)
+	const used = new Set(server.apiRequests.map((r) => r.authorization)).size;
+	expect(used).toBeGreaterThanOrEqual(exchanges.length - 1);
+	expect(used).toBeLessThanOrEqual(exchanges.length);
+	return exchanges.length;
 }

@@ -9,7 +9,7 @@ import { startOAuth2Server, type OAuth2TestServer } from '../servers/oauth2Serve
 import { type SlowTokenProxy, startSlowTokenProxy } from '../servers/slowTokenProxy';
 import { queueEnvironment, removeUserFolders, replaceDeadWorkers, settleWorkers, startWorkers, stopWorkers, type WorkerProcess, type WorkerRunResult } from '../support/processes';
 import { type RedisServer, startRedis } from '../support/redis';
-import { killHolderMidRefresh, parallelItems, rotatingCredential, runEverywhere, sleep, tally } from './fleet';
+import { assertRenewedOncePerExpiry, killHolderMidRefresh, parallelItems, rotatingCredential, runEverywhere, sleep, sustainedRuns, tally } from './fleet';
 
 jest.setTimeout(120_000);
 
@@ -49,43 +49,8 @@ beforeEach(async () => {
 	proxy.reset();
 });
 
-/** Every worker runs 50 parallel items again and again until `ms` have passed. */
-async function sustainedLoad(credential: ReturnType<typeof credentialFor>, ms: number, fleet = workers): Promise<WorkerRunResult[]> {
-	const results: WorkerRunResult[] = [];
-	const endAt = Date.now() + ms;
-	await Promise.all(
-		fleet.map(async (worker) => {
-			while (Date.now() < endAt) results.push(await worker.run(parallelItems(server.apiUrl, credential, 50)));
-		}),
-	);
-	// A renewal before expiry started by the last runs may still be under way: let it finish.
-	await settleWorkers(fleet);
-	return results;
-}
-
-/**
- * One token call per expiry: each token was renewed only once it had reached its refresh point
- * (70 % of the lifetime the provider gave it, counted from when its answer arrived): no second,
- * racing renewal. Returns the number of token calls.
- */
-function assertOneCallPerExpiry(): number {
-	const { exchanges } = proxy;
-	expect(exchanges.every((e) => e.status === 200 && e.delivered)).toBe(true);
-	// Listed whole when one fails, so a failure says which renewal came early and by how much.
-	const early = exchanges.slice(1).flatMap((exchange, i) => {
-		const previous = exchanges[i];
-		const due = (previous.answeredAt as number) + (1 - WINDOW) * (previous.expiresIn as number) * 1000;
-		return exchange.receivedAt >= due ? [] : [{ index: i + 1, earlyMs: due - exchange.receivedAt, previous, exchange }];
-	});
-	expect(early).toEqual([]);
-	// Every token obtained was used by the API calls, except perhaps the newest: a renewal before
-	// expiry runs in the background and may be answered as the load stops. (A racing renewal in
-	// between would have come early, above.)
-	const used = new Set(server.apiRequests.map((r) => r.authorization)).size;
-	expect(used).toBeGreaterThanOrEqual(exchanges.length - 1);
-	expect(used).toBeLessThanOrEqual(exchanges.length);
-	return exchanges.length;
-}
+const sustainedLoad = (credential: ReturnType<typeof credentialFor>, ms: number, fleet = workers) => sustainedRuns(fleet, parallelItems(server.apiUrl, credential, 50), ms);
+const assertOneCallPerExpiry = () => assertRenewedOncePerExpiry(proxy, server, WINDOW);
 
 it('4 workers × 50 parallel items over several token lifetimes: every item succeeds, one token call per expiry, no invalid_grant', async () => {
 	const { refreshToken } = await server.issueGrant();

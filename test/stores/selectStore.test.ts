@@ -64,9 +64,9 @@ describe('choice of store', () => {
 		expect(lines.join('\n')).toContain('N8N_API_AUTH_TOKEN_STORE="postgres" is not one of memory, file, redis');
 	});
 
-	it('a Redis cluster (QUEUE_BULL_REDIS_CLUSTER_NODES) is not used: host files, and the way out is said', () => {
-		expect(tokenStore(logger, { ...base(), EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_CLUSTER_NODES: 'a:6379,b:6379' })).toBeInstanceOf(FileTokenStore);
-		expect(lines.join('\n')).toContain('Set N8N_API_AUTH_REDIS_URL to one Redis node');
+	it('a Redis cluster (QUEUE_BULL_REDIS_CLUSTER_NODES) is used like a single Redis: shared, with host files beside it', () => {
+		expect(tokenStore(logger, { ...base(), EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_CLUSTER_NODES: '127.0.0.1:1,127.0.0.1:2' })).toBeInstanceOf(FallbackTokenStore);
+		expect(lines.join('\n')).toContain('through Redis at redis cluster 127.0.0.1:1,127.0.0.1:2');
 	});
 
 	it('queue mode without an encryption key: memory (records could not be sealed)', () => {
@@ -97,6 +97,29 @@ describe('where Redis is', () => {
 		});
 		expect(target.options).toMatchObject({ host: 'redis.internal', port: 6380, username: 'n8n', password: 'pa55-from-file', family: 0, tls: { servername: 'redis.example.test', rejectUnauthorized: false } });
 		expect(target.label).toBe('rediss://redis.internal:6380/0');
+	});
+
+	it('a cluster as n8n reads it: start nodes, the same credentials and TLS for each node, no database, n8n\'s slot settings', () => {
+		const target = redisTarget({
+			QUEUE_BULL_REDIS_CLUSTER_NODES: ' redis-1:7000, redis-2:7001 ,redis-3',
+			QUEUE_BULL_REDIS_HOST: 'ignored',
+			QUEUE_BULL_REDIS_DB: '3',
+			QUEUE_BULL_REDIS_PASSWORD: 'pw',
+			QUEUE_BULL_REDIS_TLS: 'true',
+			QUEUE_BULL_REDIS_SLOT_REFRESH_TIMEOUT: '2500',
+			QUEUE_BULL_REDIS_DNS_LOOKUP_STRATEGY: 'NONE',
+		});
+		expect(target.cluster).toEqual({
+			nodes: [{ host: 'redis-1', port: 7000 }, { host: 'redis-2', port: 7001 }, { host: 'redis-3', port: 6379 }],
+			slotsRefreshTimeout: 2500,
+			slotsRefreshInterval: 5000,
+			keepHostNames: true,
+		});
+		expect(target.options).toMatchObject({ password: 'pw', tls: { rejectUnauthorized: true } });
+		expect(target.options).not.toHaveProperty('host');
+		expect(target.options).not.toHaveProperty('db');
+		expect(target.label).toBe('rediss cluster redis-1:7000,redis-2:7001,redis-3:6379');
+		expect(redisTarget({ QUEUE_BULL_REDIS_CLUSTER_NODES: 'a:1', N8N_API_AUTH_REDIS_URL: 'redis://one:6379' }).cluster).toBeUndefined();
 	});
 
 	it('N8N_API_AUTH_REDIS_URL wins, and its label drops the credentials', () => {

@@ -34,6 +34,8 @@ export const PACKAGE_ROOT = join(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-api-auth';
 export const NODE_TYPE = `${PACKAGE_NAME}.apiAuthHttpRequest`;
 const ITEMS_NODE_TYPE = 'test.items';
+/** n8n's own HTTP Request node (n8n-nodes-base, the version n8n 2.40.7 pins), for side-by-side benchmarks. */
+export const N8N_HTTP_REQUEST = { type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2 };
 
 /** A file for an input item: `{ $binary: { data: { base64, mimeType, fileName } } }` in the item's JSON. */
 export interface TestFile {
@@ -78,6 +80,7 @@ class ItemsNode implements INodeType {
 }
 
 let loaderPromise: Promise<PackageDirectoryLoader> | undefined;
+let n8nHttpRequest: IVersionedNodeType | undefined;
 
 export async function loadPackage(): Promise<PackageDirectoryLoader> {
 	loaderPromise ??= (async () => {
@@ -92,6 +95,15 @@ async function nodeTypes(): Promise<INodeTypes> {
 	const loader = await loadPackage();
 	const all: Record<string, INodeType | IVersionedNodeType> = { [ITEMS_NODE_TYPE]: new ItemsNode() };
 	for (const [name, data] of Object.entries(loader.nodeTypes)) all[`${PACKAGE_NAME}.${name}`] = data.type;
+	Object.defineProperty(all, N8N_HTTP_REQUEST.type, {
+		enumerable: true,
+		// Loaded only when a workflow asks for it (the benchmark): n8n-nodes-base is large.
+		get: () => {
+			const { HttpRequest } = require('n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node') as { HttpRequest: new () => IVersionedNodeType };
+			n8nHttpRequest ??= new HttpRequest();
+			return n8nHttpRequest;
+		},
+	});
 	return {
 		getByName: (type) => all[type],
 		getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(all[type], version),
@@ -102,6 +114,8 @@ async function nodeTypes(): Promise<INodeTypes> {
 /** Credentials by id, as the real n8n would decrypt them; records every write-back. */
 export class TestCredentialsHelper implements ICredentialsHelper {
 	readonly updates: Array<{ id: string; type: string; data: ICredentialDataDecryptedObject }> = [];
+	/** A wait on every credential lookup, as n8n's database query and decryption add in the real app. */
+	lookupDelayMs = 0;
 
 	constructor(readonly store: Map<string, { type: string; data: ICredentialDataDecryptedObject }>) {}
 
@@ -130,6 +144,7 @@ export class TestCredentialsHelper implements ICredentialsHelper {
 	}
 
 	async getDecrypted(_a: IWorkflowExecuteAdditionalData, details: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
+		if (this.lookupDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.lookupDelayMs));
 		const entry = this.store.get(details.id ?? '');
 		if (!entry || entry.type !== type) throw new Error(`Test credential ${details.id} of type ${type} not found`);
 		return structuredClone(entry.data);
@@ -159,6 +174,8 @@ export interface RunOptions {
 	/** Node settings, e.g. { continueOnFail: true } or { onError: 'continueRegularOutput' }. */
 	settings?: Partial<INode>;
 	helper?: TestCredentialsHelper;
+	/** Another node type under test instead of the package's node (e.g. N8N_HTTP_REQUEST). */
+	node?: { type: string; typeVersion: number };
 }
 
 export interface RunResult {
@@ -188,8 +205,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		{
 			id: 'request',
 			name: NODE_NAME,
-			type: NODE_TYPE,
-			typeVersion: 1,
+			type: options.node?.type ?? NODE_TYPE,
+			typeVersion: options.node?.typeVersion ?? 1,
 			position: [200, 0],
 			parameters: structuredClone({ authentication: options.credential.type, ...options.parameters }) as INode['parameters'],
 			credentials: { [options.credential.type]: { id: CREDENTIAL_ID, name: 'Test credential' } },

@@ -31,12 +31,21 @@ export interface WorkerRunResult {
 export type WorkerCommand =
 	| { type: 'run'; id: number; options: WorkerRunOptions }
 	| { type: 'idle'; id: number }
+	| { type: 'stats'; id: number }
 	| { type: 'exit' };
+
+/** What a worker holds at one moment (the soak's leak checks). */
+export interface WorkerStats {
+	rssBytes: number;
+	/** process.getActiveResourcesInfo(), counted by kind (Timeout, TCPSocketWrap, …). */
+	resources: Record<string, number>;
+}
 
 export type WorkerMessage =
 	| { type: 'ready' }
 	| { type: 'result'; id: number; result: WorkerRunResult }
 	| { type: 'idle'; id: number }
+	| { type: 'stats'; id: number; stats: WorkerStats }
 	| { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string };
 
 export interface WorkerProcess {
@@ -44,6 +53,7 @@ export interface WorkerProcess {
 	/** Everything the package logged in this process, in order. */
 	logs: Array<{ level: string; message: string }>;
 	run(options: WorkerRunOptions): Promise<WorkerRunResult>;
+	stats(): Promise<WorkerStats>;
 	/**
 	 * Resolves once the process has no token request in flight: a renewal before expiry runs in the
 	 * background and can outlive the run that started it, and must not count in the next test.
@@ -60,6 +70,8 @@ export interface QueueEnvironmentOptions {
 	store: 'file' | 'redis';
 	/** Required for the Redis store: where it is (N8N_API_AUTH_REDIS_URL). */
 	redisUrl?: string;
+	/** A Redis Cluster instead, as n8n is told of it (QUEUE_BULL_REDIS_CLUSTER_NODES, host:port,…). */
+	clusterNodes?: string;
 	leaseMs?: number;
 	pollMs?: number;
 	/** Run the package's clock this many times faster than real time, in every worker alike. */
@@ -88,6 +100,7 @@ export function queueEnvironment(options: QueueEnvironmentOptions): NodeJS.Proce
 		N8N_API_AUTH_TOKEN_STORE: options.store,
 		...(options.store === 'redis' && options.hosts !== 'shared' ? { [SEPARATE_HOSTS]: '1' } : {}),
 		...(options.redisUrl ? { N8N_API_AUTH_REDIS_URL: options.redisUrl } : {}),
+		...(options.clusterNodes ? { QUEUE_BULL_REDIS_CLUSTER_NODES: options.clusterNodes } : {}),
 		...(options.leaseMs ? { N8N_API_AUTH_LOCK_LEASE_MS: String(options.leaseMs) } : {}),
 		...(options.pollMs ? { N8N_API_AUTH_LOCK_POLL_MS: String(options.pollMs) } : {}),
 		...(options.clockRate && options.clockRate !== 1 ? { TEST_CLOCK_RATE: String(options.clockRate), TEST_CLOCK_EPOCH: String(Date.now()) } : {}),
@@ -151,6 +164,7 @@ function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
 		logs,
 		run: (options) => request<WorkerRunResult>((id) => ({ type: 'run', id, options })),
 		idle: () => request<void>((id) => ({ type: 'idle', id })),
+		stats: () => request<WorkerStats>((id) => ({ type: 'stats', id })),
 		kill: async () => {
 			if (alive) child.kill('SIGKILL');
 			await exited;
@@ -170,7 +184,7 @@ function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
 			if (message.type === 'ready') resolve(worker);
 			else if (message.type === 'log') logs.push({ level: message.level, message: message.message });
 			else {
-				pending.get(message.id)?.resolve(message.type === 'result' ? message.result : undefined);
+				pending.get(message.id)?.resolve(message.type === 'result' ? message.result : message.type === 'stats' ? message.stats : undefined);
 				pending.delete(message.id);
 			}
 		});

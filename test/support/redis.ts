@@ -23,7 +23,7 @@ export interface RedisServer {
 	readonly running: boolean;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
 	const server = createServer();
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as { port: number };
@@ -31,7 +31,7 @@ async function freePort(): Promise<number> {
 	return port;
 }
 
-function assertInstalled(): void {
+export function assertInstalled(): void {
 	if (spawnSync('redis-server', ['--version']).status !== 0) {
 		throw new Error('redis-server is not installed. Run "node scripts/ensure-redis.js" (npm test runs it), or install the Debian package redis-server.');
 	}

@@ -54,6 +54,12 @@ async function handle(command: WorkerCommand): Promise<void> {
 			await distTokens.whenIdle();
 			send({ type: 'idle', id: command.id });
 			return;
+		case 'stats': {
+			const resources: Record<string, number> = {};
+			for (const kind of process.getActiveResourcesInfo()) resources[kind] = (resources[kind] ?? 0) + 1;
+			send({ type: 'stats', id: command.id, stats: { rssBytes: process.memoryUsage.rss(), resources } });
+			return;
+		}
 		case 'exit':
 			// Closes the Redis connection, which would otherwise keep the process alive.
 			await distStore.resetTokenStore();
