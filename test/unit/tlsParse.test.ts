@@ -35,8 +35,8 @@ describe('PEM parsing', () => {
 	it.each(hostile.map((value, i) => [i, value] as const))('a 1 MiB hostile CA value (%i) is refused in < 100 ms, and its failure is cached', (_i, value) => {
 		expect(value.length).toBeGreaterThan(0.9 * MIB);
 		refusal(value.slice(0, 64 * 1024)); // warm-up: the first call compiles the code paths
-		// Best of three distinct values (a suffix defeats the cache): a busy machine slows single runs; the old parser took ~40 s.
-		const times = ['a', 'b', 'c'].map((suffix) => timed(() => expect(refusal(value + suffix)).toBeInstanceOf(ConfigError)));
+		// Best of five distinct values (a suffix defeats the cache): a busy machine slows single runs; the old parser took ~40 s.
+		const times = ['a', 'b', 'c', 'd', 'e'].map((suffix) => timed(() => expect(refusal(value + suffix)).toBeInstanceOf(ConfigError)));
 		expect(Math.min(...times)).toBeLessThan(100);
 		const first = refusal(value);
 		expect((first as Error).message).toBe('CA Certificate: this is not a PEM certificate');
