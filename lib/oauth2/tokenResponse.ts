@@ -24,8 +24,9 @@ export function readPath(value: unknown, path: string): unknown {
 	return current;
 }
 
-/** Unix seconds, Unix milliseconds or an ISO date → epoch ms. */
+/** Unix seconds, Unix milliseconds or an ISO date (or a Date, as simple-oauth2 converts it) → epoch ms. */
 export function parseExpiresAt(value: unknown): number | undefined {
+	if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
 	if (typeof value === 'number' && Number.isFinite(value)) return value > 1e12 ? value : value * 1000;
 	if (typeof value === 'string' && value.trim()) {
 		const numeric = Number(value);
