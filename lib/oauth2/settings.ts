@@ -4,9 +4,9 @@ import type { CredentialReader } from '../auth/credentialReader';
 import type { GrantLabel } from '../diagnosis';
 import { ConfigError } from '../errors';
 import { assertNoLineBreaks } from '../security/headerSafety';
+import type { TokenPlacement } from '../auth/tokenAuth';
 import type { TokenFieldMapping } from './tokenResponse';
 
-export type TokenPlacement = { kind: 'header'; prefix: string } | { kind: 'query'; name: string };
 
 /** Tokens the credential already holds: a pasted refresh token, or what n8n's Connect stored. */
 export interface TokenSeed {

@@ -20,7 +20,7 @@ import type { TokenStore } from './tokenStore';
 export interface StoreSettings {
 	leaseMs: number;
 	pollMs: number;
-	/** How long one token request may take (not the item's timeout: see tokenManager.ts). */
+	/** How long one token request may take (not the item's timeout: see tokens/manager.ts). */
 	tokenTimeoutMs: number;
 }
 

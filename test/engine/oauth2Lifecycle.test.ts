@@ -259,7 +259,7 @@ describe('the token store on disk', () => {
 describe('token endpoint faults: a specific message, stored state untouched, no secret', () => {
 	const cases: Array<[string, (s: OAuth2TestServer) => void, RegExp, RegExp, 'unchanged' | 'renewed']> = [
 		['HTTP 500', (s) => s.setFault({ kind: 'status', status: 500, body: 'internal', contentType: 'text/plain' }), /HTTP 500/, /back-off/, 'unchanged'],
-		// The item stops waiting; the token request goes on and stores its answer (see tokenManager.ts).
+		// The item stops waiting; the token request goes on and stores its answer (see tokens/manager.ts).
 		['slow beyond the item\'s timeout', (s) => s.setFault({ kind: 'delay', ms: 2500 }), /still in progress after 1 s/, /token endpoint is slow/, 'renewed'],
 		['an HTML page', (s) => s.setFault({ kind: 'respond', body: '<html>login</html>', contentType: 'text/html' }), /the answer is an HTML page, not JSON or a form/, /Access Token URL/, 'unchanged'],
 		// GitHub answers errors with HTTP 200; the code and description make the message.

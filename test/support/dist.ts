@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import type * as ClockModule from '../../lib/clock';
 import type * as AgentsModule from '../../lib/transport/agents';
 import type * as SelectStoreModule from '../../lib/stores/selectStore';
-import type * as TokenManagerModule from '../../lib/oauth2/tokenManager';
+import type * as TokenManagerModule from '../../lib/tokens/manager';
 
 const dist = (path: string): unknown => require(join(__dirname, '..', '..', 'dist', 'lib', path));
 
 export const distClock = dist('clock') as typeof ClockModule;
 export const distAgents = dist('transport/agents') as typeof AgentsModule;
 export const distStore = dist('stores/selectStore') as typeof SelectStoreModule;
-export const distTokens = dist('oauth2/tokenManager') as typeof TokenManagerModule;
+export const distTokens = dist('tokens/manager') as typeof TokenManagerModule;
 
 /** A clock the test moves: now() is real time plus an offset the test adds to. */
 export function offsetClock(): { advance(ms: number): void; restore(): void } {

@@ -1,6 +1,7 @@
 /**
- * Gets a token for a request: from this process's cache, from the shared store, or from the
- * token endpoint, with one token request per expiry however many items, runs or processes ask:
+ * The token lifecycle, one for every token source (source.ts): gets a token for a request from
+ * this process's cache, from the shared store, or from the source (an OAuth2 grant, a login
+ * request…), with one token request per expiry however many items, runs or processes ask:
  *
  *   in-process single flight  - concurrent items of this process share one attempt per key;
  *   cross-process lock        - only the lock holder calls the token endpoint; it re-reads the
@@ -15,19 +16,17 @@ import type { Clock } from '../clock';
 import { TokenRequestError } from '../errors';
 import type { Logger } from '../services';
 import type { LockHandle, TokenState, TokenStatus, TokenStore } from '../stores/tokenStore';
-import { jwtExpiry } from './jwt';
-import { decide, type Decision, isFresh, isUsable, type RefreshPolicy } from './lifecycle';
-import type { OAuth2Settings } from './settings';
-import { requestGrant, requestRefresh, type TokenPayload, type TokenTransport } from './simpleOAuth2';
-import { asTokenError, backoffError, inProgressError, interruptedRefreshError, reconnectError, statusAfterFailure, unknownOutcomeError } from './tokenErrors';
-import { parseTokenResponse } from './tokenResponse';
-import { displayUrl } from '../transport/send';
+import { decide, type Decision, isFresh, isUsable } from './decision';
+import { asTokenError, backoffError, inProgressError, interruptedRefreshError, reconnectError, statusAfterFailure, unknownOutcomeError } from './errors';
+import { tokenKey } from './key';
+import type { TokenCall, TokenSource } from './source';
 
-export type TokenSource = 'cache' | 'store' | 'fetched' | 'refreshed' | 'credential';
+/** Where the token handed out came from, as the auth trace shows it. */
+export type TokenOrigin = 'cache' | 'store' | 'fetched' | 'refreshed' | 'credential';
 
 export interface Obtained {
 	state: TokenState;
-	source: TokenSource;
+	source: TokenOrigin;
 }
 
 export interface TokenManagerDeps {
@@ -35,7 +34,7 @@ export interface TokenManagerDeps {
 	clock: Clock;
 	logger: Logger;
 	/** The connection pool for token requests (TLS settings and proxy of the credential). */
-	agent: TokenTransport['agent'];
+	agent: TokenCall['agent'];
 	/** Lease of the cross-process lock; renewed every third of it while a token request runs. */
 	leaseMs: number;
 	/** How often a waiter re-reads the store. */
@@ -74,22 +73,19 @@ class RetryLater {
 }
 
 export class TokenManager {
-	private readonly policy: RefreshPolicy;
-	private readonly canGrant: boolean;
-	/** For messages: the token URL without query. */
+	readonly key: string;
+	/** For messages: where tokens come from. */
 	private readonly endpoint: string;
 	/** What a renewal is called in messages. */
 	private readonly kind: 'request' | 'refresh';
 
 	constructor(
-		private readonly settings: OAuth2Settings,
-		readonly key: string,
+		private readonly source: TokenSource,
 		private readonly deps: TokenManagerDeps,
 	) {
-		this.policy = { refreshMarginMs: settings.refreshMarginMs, refreshWindowShare: settings.refreshWindowShare };
-		this.canGrant = settings.grant !== 'authorizationCode';
-		this.endpoint = displayUrl(settings.tokenUrl);
-		this.kind = this.canGrant ? 'request' : 'refresh';
+		this.key = tokenKey(source);
+		this.endpoint = source.endpoint;
+		this.kind = source.canObtain ? 'request' : 'refresh';
 	}
 
 	/** A token that is not `rejected` and not past its refresh point, obtained by the rules above. */
@@ -97,7 +93,7 @@ export class TokenManager {
 		for (let attempt = 0; attempt < 3; attempt++) {
 			const now = this.deps.clock.now();
 			const cached = cache.get(this.key);
-			if (isUsable(cached, now, options.rejected) && isFresh(cached, now, this.policy)) return { state: cached, source: 'cache' };
+			if (isUsable(cached, now, options.rejected) && isFresh(cached, now, this.source.policy)) return { state: cached, source: 'cache' };
 			let flight = flights.get(this.key);
 			if (!flight) {
 				flight = this.obtain(options).finally(() => flights.delete(this.key));
@@ -144,25 +140,12 @@ export class TokenManager {
 	/** The stored state, or the one the credential itself holds (pasted or Connect tokens). */
 	private async read(): Promise<{ state: TokenState | undefined; status: TokenStatus | undefined; fromCredential: boolean }> {
 		const [stored, status] = await Promise.all([this.deps.store.getState(this.key), this.deps.store.getStatus(this.key)]);
-		if (stored || !this.settings.seed) return { state: stored, status, fromCredential: false };
-		const { seed } = this.settings;
-		const now = this.deps.clock.now();
-		const accessExpiry = seed.accessToken ? (seed.expiresAt ?? jwtExpiry(seed.accessToken) ?? now + this.settings.defaultLifetimeMs) : 0;
-		return {
-			state: {
-				accessToken: seed.accessToken ?? '',
-				refreshToken: seed.refreshToken,
-				expiresAt: accessExpiry,
-				obtainedAt: now,
-				expirySource: seed.expiresAt ? 'expires_at' : 'unknown',
-			},
-			status,
-			fromCredential: true,
-		};
+		const seed = stored ? undefined : this.source.seed?.(this.deps.clock.now());
+		return seed ? { state: seed, status, fromCredential: true } : { state: stored, status, fromCredential: false };
 	}
 
 	private decide(state: TokenState | undefined, status: TokenStatus | undefined, rejected?: string): Decision {
-		return decide({ state, status, now: this.deps.clock.now(), policy: this.policy, rejectedToken: rejected, canGrant: this.canGrant });
+		return decide({ state, status, now: this.deps.clock.now(), policy: this.source.policy, rejectedToken: rejected, canGrant: this.source.canObtain });
 	}
 
 	private async obtain(options: { deadline: number; rejected?: string }): Promise<Obtained> {
@@ -248,41 +231,36 @@ export class TokenManager {
 
 	private async callEndpoint(via: 'refresh' | 'grant', state: TokenState | undefined, status: TokenStatus | undefined, deadline: number): Promise<Obtained> {
 		const { clock, store } = this.deps;
-		const transport = (): TokenTransport => ({ agent: this.deps.agent, timeoutMs: Math.max(this.deps.tokenTimeoutMs, deadline - clock.now()) });
-		const now = (): number => clock.now();
+		const { source } = this;
+		const call = (): TokenCall => ({ agent: this.deps.agent, timeoutMs: Math.max(this.deps.tokenTimeoutMs, deadline - clock.now()), now: () => clock.now() });
 		/** Whether this call wrote a status record that a success must clear. */
 		let marked = false;
-		const finish = async (payload: TokenPayload, source: 'refreshed' | 'fetched', previousRefreshToken?: string): Promise<Obtained> => {
-			const next = parseTokenResponse(payload, {
-				mapping: this.settings.mapping,
-				now: clock.now(),
-				defaultLifetimeMs: this.settings.defaultLifetimeMs,
-				previousRefreshToken,
-			});
+		const finish = async (next: TokenState, how: 'refreshed' | 'fetched'): Promise<Obtained> => {
 			await store.setState(this.key, next);
 			if (status || marked) await store.setStatus(this.key, undefined);
-			return this.remember(next, source);
+			return this.remember(next, how);
 		};
 		try {
 			if (via === 'refresh' && state?.refreshToken) {
+				const current = { ...state, refreshToken: state.refreshToken };
 				// Marks the refresh as under way: should this process die before the answer, the next
 				// lock holder learns why the refresh token may have been used already.
 				const interrupted = status?.refreshing;
 				await store.setStatus(this.key, { ...status, refreshing: { at: clock.now() } });
 				marked = true;
 				try {
-					return await finish(await requestRefresh(this.settings, state.refreshToken, transport(), now), 'refreshed', state.refreshToken);
+					return await finish(await source.refresh(current, call()), 'refreshed');
 				} catch (error) {
 					if (!(error instanceof TokenRequestError)) throw error;
-					if (error.grantRevoked && this.canGrant) {
+					if (error.grantRevoked && source.canObtain) {
 						this.deps.logger.info('API Auth: the refresh token was rejected; requesting a new token with the grant');
-						return await finish(await requestGrant(this.settings, transport(), now), 'fetched');
+						return await finish(await source.obtain(call()), 'fetched');
 					}
-					if (error.outcomeUnknown) return await this.afterUnknownOutcome(error, state, transport, now, finish);
+					if (error.outcomeUnknown) return await this.afterUnknownOutcome(error, current, call, finish);
 					throw error.grantRevoked && interrupted ? interruptedRefreshError(error, Math.max(0, Math.round((clock.now() - interrupted.at) / 1000))) : error;
 				}
 			}
-			return await finish(await requestGrant(this.settings, transport(), now), 'fetched');
+			return await finish(await source.obtain(call()), 'fetched');
 		} catch (error) {
 			const failure = asTokenError(error, this.endpoint);
 			throw (await this.recordFailure(failure, status, via)) ? new RetryLater(failure) : failure;
@@ -296,16 +274,15 @@ export class TokenManager {
 	 */
 	private async afterUnknownOutcome(
 		error: TokenRequestError,
-		previous: TokenState,
-		transport: () => TokenTransport,
-		now: () => number,
-		finish: (payload: TokenPayload, source: 'refreshed', previousRefreshToken?: string) => Promise<Obtained>,
+		previous: TokenState & { refreshToken: string },
+		call: () => TokenCall,
+		finish: (next: TokenState, how: 'refreshed') => Promise<Obtained>,
 	): Promise<Obtained> {
 		const stored = await this.deps.store.getState(this.key);
 		if (stored && stored.refreshToken !== previous.refreshToken && isUsable(stored, this.deps.clock.now())) return this.remember(stored, 'store');
-		if (this.settings.retryUnknownOutcome) {
+		if (this.source.retryUnknownOutcome) {
 			this.deps.logger.warn('API Auth: the refresh answer was lost; sending the same refresh once more (Retry Refresh After Unknown Outcome is on)');
-			return await finish(await requestRefresh(this.settings, previous.refreshToken as string, transport(), now), 'refreshed', previous.refreshToken);
+			return await finish(await this.source.refresh(previous, call()), 'refreshed');
 		}
 		throw unknownOutcomeError(error);
 	}
@@ -322,11 +299,10 @@ export class TokenManager {
 		}
 	}
 
-	private remember(state: TokenState, source: TokenSource): Obtained {
+	private remember(state: TokenState, source: TokenOrigin): Obtained {
 		const known = cache.get(this.key);
 		if (!known || state.obtainedAt >= known.obtainedAt) cache.set(this.key, state);
 		this.deps.onToken(state);
 		return { state, source };
 	}
-
 }

@@ -1,4 +1,4 @@
-import { backoffUntil, decide, refreshAt } from '../../lib/oauth2/lifecycle';
+import { backoffUntil, decide, refreshAt } from '../../lib/tokens/decision';
 import type { TokenState } from '../../lib/stores/tokenStore';
 
 const policy = { refreshMarginMs: 60_000, refreshWindowShare: 0.1 };

@@ -4,19 +4,12 @@
  */
 import { TokenRequestError } from '../errors';
 import type { TokenStatus } from '../stores/tokenStore';
-import { backoffUntil } from './lifecycle';
-import { MissingAccessTokenError } from './tokenResponse';
+import { backoffUntil } from './decision';
 
 /** Any failure of a token request as a TokenRequestError naming the endpoint. */
 export function asTokenError(error: unknown, endpoint: string): TokenRequestError {
 	if (error instanceof TokenRequestError) return error;
-	if (error instanceof MissingAccessTokenError) {
-		return new TokenRequestError(`Token request to ${endpoint} failed: ${error.message}`, {
-			endpoint,
-			fix: 'Check the Access Token URL, or set Custom Token Response Fields if the provider names the token differently.',
-		});
-	}
-	return new TokenRequestError(`Token request to ${endpoint} failed: ${(error as Error).message}`, { endpoint, fix: 'Check the OAuth2 settings of the credential.' });
+	return new TokenRequestError(`Token request to ${endpoint} failed: ${(error as Error).message}`, { endpoint, fix: 'Check the token settings of the credential.' });
 }
 
 /**
@@ -70,7 +63,7 @@ export function inProgressError(
 	});
 }
 
-/** A refresh was sent, its answer never came: not repeated blindly (see tokenManager.ts). */
+/** A refresh was sent, its answer never came: not repeated blindly (see manager.ts). */
 export function unknownOutcomeError(error: TokenRequestError): TokenRequestError {
 	return new TokenRequestError(`${error.message}. The refresh may have gone through without the answer arriving, so it is not sent again blindly`, {
 		endpoint: error.endpoint,
