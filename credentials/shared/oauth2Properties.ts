@@ -94,6 +94,14 @@ export const tokenUseProperties: INodeProperties[] = [
 		description: '… but never earlier than this share of the token\'s lifetime before expiry, so short-lived tokens are still used most of their life.',
 	},
 	{
+		displayName: 'Clock Skew Allowance (Seconds)',
+		name: 'clockSkewSeconds',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 2,
+		description: 'A token is no longer sent this many seconds before it expires, in case the provider\'s clock runs ahead of this machine\'s (at most a fifth of the token\'s lifetime)',
+	},
+	{
 		displayName: 'Default Token Lifetime (Minutes)',
 		name: 'defaultLifetimeMinutes',
 		type: 'number',

@@ -35,6 +35,7 @@ export interface OAuth2Settings {
 	expiredStatuses: number[];
 	refreshMarginMs: number;
 	refreshWindowShare: number;
+	clockSkewMs: number;
 	defaultLifetimeMs: number;
 	retryUnknownOutcome: boolean;
 	mapping: TokenFieldMapping;
@@ -61,6 +62,7 @@ export const OAUTH2_FIELDS = {
 	expiredStatuses: 'Token Expired Status Codes',
 	margin: 'Refresh Before Expiry (Seconds)',
 	window: 'Refresh Window (% of Lifetime)',
+	skew: 'Clock Skew Allowance (Seconds)',
 	lifetime: 'Default Token Lifetime (Minutes)',
 	connect: 'Connect',
 } as const;
@@ -159,6 +161,7 @@ export function readOAuth2Settings(reader: CredentialReader, connect: boolean): 
 		expiredStatuses: parseStatuses(reader.string('expiredStatusCodes', OAUTH2_FIELDS.expiredStatuses)),
 		refreshMarginMs: reader.number('refreshMarginSeconds', OAUTH2_FIELDS.margin, 60, { min: 0 }) * 1000,
 		refreshWindowShare: Math.min(0.9, reader.number('refreshWindowPercent', OAUTH2_FIELDS.window, 10, { min: 0 }) / 100),
+		clockSkewMs: reader.number('clockSkewSeconds', OAUTH2_FIELDS.skew, 2, { min: 0 }) * 1000,
 		defaultLifetimeMs: reader.number('defaultLifetimeMinutes', OAUTH2_FIELDS.lifetime, 60, { min: 1 / 60 }) * 60_000,
 		retryUnknownOutcome: reader.boolean('retryRefreshOnUnknownOutcome'),
 		mapping: reader.boolean('customTokenResponse')

@@ -18,7 +18,7 @@ const base: OAuth2Settings = {
 	placement: { kind: 'header', prefix: 'Bearer' },
 	expiredStatuses: [401],
 	refreshMarginMs: 60_000,
-	refreshWindowShare: 0.1,
+	refreshWindowShare: 0.1, clockSkewMs: 2000,
 	defaultLifetimeMs: 3_600_000,
 	retryUnknownOutcome: false,
 	mapping: DEFAULT_MAPPING,
