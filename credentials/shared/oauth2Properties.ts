@@ -5,6 +5,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 import { secretDescription } from './properties';
+import { tokenExpiredProperties } from './tokenExpired';
 
 export const clientAuthenticationProperty: INodeProperties = {
 	displayName: 'Client Authentication',
@@ -70,13 +71,7 @@ export const tokenUseProperties: INodeProperties[] = [
 		default: 'access_token',
 		displayOptions: { show: { tokenPlacement: ['query'] } },
 	},
-	{
-		displayName: 'Token Expired Status Codes',
-		name: 'expiredStatusCodes',
-		type: 'string',
-		default: '401',
-		description: 'API answers that mean "token expired": the token is renewed once and the request sent once more. Separate several with commas, e.g. 401, 403, 419.',
-	},
+	...tokenExpiredProperties,
 	{
 		displayName: 'Refresh Before Expiry (Seconds)',
 		name: 'refreshMarginSeconds',

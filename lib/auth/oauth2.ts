@@ -4,6 +4,7 @@
  */
 import { OAUTH2_FIELDS, readOAuth2Settings, readTokenSeed } from '../oauth2/settings';
 import { oauth2GrantSource } from '../tokens/sources/oauth2Grant';
+import { readExpiredSignal } from './expiredSignal';
 import { tokenAuthenticator } from './tokenAuth';
 import type { AuthMethod } from './types';
 
@@ -20,7 +21,7 @@ function createOAuth2(connect: boolean): AuthMethod['create'] {
 		if (settings.clientSecret) deps.secrets.add(...clientBasicForms(settings.clientId, settings.clientSecret));
 		return tokenAuthenticator(
 			oauth2GrantSource(settings),
-			{ tokenUrl: settings.tokenUrl, tokenUrlField: OAUTH2_FIELDS.tokenUrl, placement: settings.placement, expiredStatuses: settings.expiredStatuses },
+			{ tokenUrl: settings.tokenUrl, tokenUrlField: OAUTH2_FIELDS.tokenUrl, placement: settings.placement, expired: readExpiredSignal(reader) },
 			deps,
 		);
 	};

@@ -10,6 +10,7 @@ import type { TokenSource } from '../tokens/source';
 import { agentFor } from '../transport/agents';
 import { removeHeader, setHeader } from '../transport/headers';
 import { authorizationValue } from './bearer';
+import { type ExpiredSignal, expiredReason } from './expiredSignal';
 import type { AuthDeps, Authenticator, AuthTrace, RequestContext } from './types';
 
 /** Where the token goes: the Authorization header with a prefix, or a query parameter. */
@@ -21,8 +22,8 @@ export interface TokenUse {
 	/** The field that holds that URL, for the policy's error. */
 	tokenUrlField: string;
 	placement: TokenPlacement;
-	/** API answers that mean "this token expired". */
-	expiredStatuses: number[];
+	/** API answers that mean "this token expired" (a status, or a value in the body). */
+	expired: ExpiredSignal;
 }
 
 export function tokenAuthenticator(source: TokenSource, use: TokenUse, { connection, secrets, services }: AuthDeps): Authenticator {
@@ -38,8 +39,11 @@ export function tokenAuthenticator(source: TokenSource, use: TokenUse, { connect
 	const obtain = async (trace: AuthTrace, context: RequestContext): Promise<string> => {
 		assertMaySendSecrets(tokenUrl, connection.policy, tokenUrlField);
 		const { state, source: origin } = await manager.token({ deadline: context.deadline, rejected: context.rejectedToken });
-		trace.tokenSource = origin;
+		// A retry carries a renewed token, whether this item's renewal or another item's fetched it.
+		trace.tokenSource = context.renewedBecause ? 'refreshed' : origin;
+		trace.renewedBecause = context.renewedBecause;
 		trace.expiresAt = new Date(state.expiresAt).toISOString();
+		trace.expirySource = state.expirySource;
 		return state.accessToken;
 	};
 
@@ -54,9 +58,12 @@ export function tokenAuthenticator(source: TokenSource, use: TokenUse, { connect
 			if (placement.kind === 'header') removeHeader(request.headers, 'Authorization');
 			else request.url.searchParams.delete(placement.name);
 		},
-		async renew(status, trace, context) {
-			if (!use.expiredStatuses.includes(status) || context.sentToken === undefined) return false;
+		expiredBy: (response) => expiredReason(use.expired, response),
+		async renew(response, trace, context) {
+			const reason = expiredReason(use.expired, response);
+			if (!reason || context.sentToken === undefined) return false;
 			context.rejectedToken = context.sentToken;
+			context.renewedBecause = reason;
 			await obtain(trace, context);
 			return true;
 		},

@@ -32,7 +32,6 @@ export interface OAuth2Settings {
 	password?: string;
 	seed?: TokenSeed;
 	placement: TokenPlacement;
-	expiredStatuses: number[];
 	refreshMarginMs: number;
 	refreshWindowShare: number;
 	clockSkewMs: number;
@@ -59,7 +58,6 @@ export const OAUTH2_FIELDS = {
 	placement: 'Send Token In',
 	prefix: 'Header Prefix',
 	queryName: 'Query Parameter Name',
-	expiredStatuses: 'Token Expired Status Codes',
 	margin: 'Refresh Before Expiry (Seconds)',
 	window: 'Refresh Window (% of Lifetime)',
 	skew: 'Clock Skew Allowance (Seconds)',
@@ -102,14 +100,6 @@ export function parseExtraParams(text: string | undefined): Record<string, strin
 		assertNoLineBreaks(value, OAUTH2_FIELDS.extra);
 	}
 	return Object.fromEntries(entries);
-}
-
-function parseStatuses(text: string | undefined): number[] {
-	const list = splitList(text || '401').map(Number);
-	if (list.some((n) => !Number.isInteger(n) || n < 400 || n > 599)) {
-		throw new ConfigError(OAUTH2_FIELDS.expiredStatuses, `"${text}" is not a list of HTTP error statuses`, 'Enter codes between 400 and 599 separated by commas, e.g. 401, 403.');
-	}
-	return list;
 }
 
 function asciiSecret(value: string, field: string): string {
@@ -158,7 +148,6 @@ export function readOAuth2Settings(reader: CredentialReader, connect: boolean): 
 		resources: splitList(reader.string('resource', OAUTH2_FIELDS.resource)),
 		extraParams: parseExtraParams(reader.string('extraTokenParameters', OAUTH2_FIELDS.extra)),
 		placement: placementKind === 'header' ? { kind: 'header', prefix } : { kind: 'query', name: queryName },
-		expiredStatuses: parseStatuses(reader.string('expiredStatusCodes', OAUTH2_FIELDS.expiredStatuses)),
 		refreshMarginMs: reader.number('refreshMarginSeconds', OAUTH2_FIELDS.margin, 60, { min: 0 }) * 1000,
 		refreshWindowShare: Math.min(0.9, reader.number('refreshWindowPercent', OAUTH2_FIELDS.window, 10, { min: 0 }) / 100),
 		clockSkewMs: reader.number('clockSkewSeconds', OAUTH2_FIELDS.skew, 2, { min: 0 }) * 1000,

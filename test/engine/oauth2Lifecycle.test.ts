@@ -168,6 +168,69 @@ describe('after the API says the token expired', () => {
 	});
 });
 
+describe('an API that says "token expired" in a 200 body', () => {
+	const wechat = { expiredBodyPath: 'errcode', expiredBodyValues: '40001, 42001' };
+
+	it('errcode 40001: one renewal, one retry, success; the trace says refreshed and why', async () => {
+		let expired: string | undefined;
+		const api = await startRecordingServer({
+			handler: (req) => {
+				expired ??= req.headers.authorization;
+				return req.headers.authorization === expired ? { status: 200, body: { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' } } : { status: 200, body: { errcode: 0, ok: true } };
+			},
+		});
+		try {
+			const { output, error } = await runWorkflow({ parameters: get(`${api.url}/x`, { authTrace: true }), credential: cc(server, wechat) });
+			expect(error).toBeUndefined();
+			expect(output[0].json).toMatchObject({ errcode: 0, ok: true });
+			expect(server.tokenRequests).toHaveLength(2);
+			expect(api.requests).toHaveLength(2);
+			expect(api.requests[1].headers.authorization).not.toBe(expired);
+			expect(output[0].json.authTrace).toMatchObject({ tokenSource: 'refreshed', renewedBecause: 'errcode = 40001', expirySource: 'expires_in' });
+		} finally {
+			await api.close();
+		}
+	});
+
+	it('Marketo style: a value inside an array (errors[0].code = 602)', async () => {
+		let calls = 0;
+		const api = await startRecordingServer({ handler: () => (++calls === 1 ? { status: 200, body: { success: false, errors: [{ code: '602', message: 'Access token expired' }] } } : { status: 200, body: { success: true } }) });
+		try {
+			const { output, error } = await runWorkflow({ parameters: get(`${api.url}/x`), credential: cc(server, { expiredBodyPath: 'errors[0].code', expiredBodyValues: '601, 602' }) });
+			expect(error).toBeUndefined();
+			expect(output[0].json).toEqual({ success: true });
+			expect(server.tokenRequests).toHaveLength(2);
+		} finally {
+			await api.close();
+		}
+	});
+
+	it('a body that always matches: a clear error after one retry, two token calls, no loop', async () => {
+		const api = await startRecordingServer({ handler: () => ({ status: 200, body: { errcode: 42001 } }) });
+		try {
+			const { error } = await runWorkflow({ parameters: get(`${api.url}/x`), credential: cc(server, wechat), items: [{}, {}, {}] });
+			expect(error?.message).toMatch(/the API still says the token expired \(errcode = 42001\) after it was renewed/);
+			expect(error?.description).toMatch(/Token Expired Body Path/);
+			expect(server.tokenRequests.length).toBeLessThanOrEqual(4);
+			expect(api.requests.length).toBeLessThanOrEqual(6);
+		} finally {
+			await api.close();
+		}
+	});
+
+	it('other values and other paths are results, not expiry', async () => {
+		const api = await startRecordingServer({ handler: () => ({ status: 200, body: { errcode: 45009, data: { errcode: 40001 } } }) });
+		try {
+			const { output, error } = await runWorkflow({ parameters: get(`${api.url}/x`), credential: cc(server, wechat) });
+			expect(error).toBeUndefined();
+			expect(output[0].json).toMatchObject({ errcode: 45009 });
+			expect(server.tokenRequests).toHaveLength(1);
+		} finally {
+			await api.close();
+		}
+	});
+});
+
 describe('servers that leave things out', () => {
 	it('a refresh answer without a refresh token keeps the old one, which keeps working', async () => {
 		const lenient = await startOAuth2Server({ omitRefreshTokenOnRefresh: true });

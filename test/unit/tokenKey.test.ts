@@ -16,7 +16,6 @@ const base: OAuth2Settings = {
 	username: 'ada',
 	password: 'pw',
 	placement: { kind: 'header', prefix: 'Bearer' },
-	expiredStatuses: [401],
 	refreshMarginMs: 60_000,
 	refreshWindowShare: 0.1, clockSkewMs: 2000,
 	defaultLifetimeMs: 3_600_000,
