@@ -57,8 +57,8 @@ async function main(): Promise<void> {
 	};
 	const secrets = new SecretRegistry();
 	const reader = new CredentialReader(raw, secrets);
-	const settings = readOAuth2Settings(reader, false);
 	const { tls } = readConnection(reader);
+	const settings = readOAuth2Settings(reader, false, tls);
 	const session = await startAuthorization(settings, tls, { port: values.port ? Number(values.port) : undefined });
 	console.log(`Open this URL in a browser and approve the access:\n\n  ${session.url}\n\nWaiting for the redirect to ${session.redirectUri} …`);
 	const tokens = await session.tokens;

@@ -2,9 +2,10 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 import { credentialIcon } from './shared/icon';
 import {
 	accessTokenUrlProperty,
-	clientAuthenticationProperty,
+	clientAuthenticationWithKeysProperty,
 	clientIdProperty,
 	clientSecretProperty,
+	signingKeyProperties,
 	tokenRequestProperties,
 	tokenUseProperties,
 } from './shared/oauth2Properties';
@@ -54,7 +55,8 @@ export class ApiAuthOAuth2 implements ICredentialType {
 		},
 		clientIdProperty,
 		clientSecretProperty,
-		clientAuthenticationProperty,
+		clientAuthenticationWithKeysProperty,
+		...signingKeyProperties,
 		{
 			displayName: 'Scope',
 			name: 'scope',

@@ -8,7 +8,7 @@ import {
 	tokenRequestProperties,
 	tokenUseProperties,
 } from './shared/oauth2Properties';
-import { connectionProperties, DOCS_URL } from './shared/properties';
+import { connectConnectionProperties, DOCS_URL } from './shared/properties';
 
 /**
  * OAuth2 authorization code through n8n's Connect button: it extends n8n's oAuth2Api, so the
@@ -79,6 +79,6 @@ export class ApiAuthOAuth2Connect implements ICredentialType {
 		clientAuthenticationProperty,
 		...tokenRequestProperties,
 		...tokenUseProperties,
-		...connectionProperties,
+		...connectConnectionProperties,
 	];
 }

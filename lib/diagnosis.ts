@@ -11,22 +11,23 @@ export interface Diagnosis {
 	fix: string;
 }
 
-export type MethodLabel = 'bearer' | 'apiKey' | 'basic' | 'oauth2';
+export type MethodLabel = 'bearer' | 'apiKey' | 'basic' | 'oauth2' | 'tokenRequest';
 
 const CREDENTIAL_WORD: Record<MethodLabel, string> = {
 	bearer: 'token',
 	apiKey: 'API key and where it is sent (header or query, parameter name)',
 	basic: 'user name and password',
 	oauth2: 'client ID, client secret, scope and audience',
+	tokenRequest: 'login request and where the token is sent (Send Token In)',
 };
 
 export function diagnoseStatus(status: number, method?: MethodLabel): Diagnosis | undefined {
 	if (status === 401) {
+		// A pasted "Bearer " is removed from the token already (auth/bearer.ts): no hint about typing it.
 		const what = method ? CREDENTIAL_WORD[method] : 'credential';
-		const extra = method === 'bearer' ? ' Enter the token only: do not type "Bearer" in the token field.' : '';
 		return {
 			summary: 'the API rejected the credential (401 Unauthorized)',
-			fix: `Check the ${what}; it may be wrong, expired or revoked.${extra}`,
+			fix: `Check the ${what}; it may be wrong, expired or revoked.`,
 		};
 	}
 	if (status === 403) {
@@ -60,7 +61,13 @@ export function revokesGrant(code: string | undefined, refreshing: boolean): boo
 }
 
 /** OAuth error codes (RFC 6749 §5.2, RFC 8707) and GitHub's own, which it sends with HTTP 200. */
-export function diagnoseOAuthError(code: string | undefined, grant: GrantLabel, refreshing: boolean): Diagnosis | undefined {
+const EMPTY_SECRET_FIX = 'The Client Secret field is empty: fill it in (a confidential client must authenticate), or check the Client Authentication setting if the provider expects the secret elsewhere.';
+
+export function diagnoseOAuthError(code: string | undefined, grant: GrantLabel, refreshing: boolean, context: { clientSecretEmpty?: boolean } = {}): Diagnosis | undefined {
+	// Providers answer a missing secret with invalid_client or invalid_request: the empty field is the cause to name.
+	if (context.clientSecretEmpty && (code === 'invalid_client' || code === 'invalid_request' || code === 'unauthorized_client')) {
+		return { summary: `the token endpoint did not accept the client without a secret (${code})`, fix: EMPTY_SECRET_FIX };
+	}
 	switch (code) {
 		case 'incorrect_client_credentials':
 		case 'invalid_client':
@@ -125,6 +132,77 @@ export function diagnoseOAuthError(code: string | undefined, grant: GrantLabel, 
 	}
 }
 
+/** Client authentication (or a grant) that proves itself with a key or certificate instead of a shared secret. */
+export type KeyAuthMethod = 'private_key_jwt' | 'client_secret_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth' | 'jwt_bearer';
+
+export interface KeyAuthFailure {
+	method: KeyAuthMethod;
+	/** For messages, e.g. "private_key_jwt, RS256, kid=cert-1": never key material. */
+	described: string;
+	/** The assertion's aud. */
+	audience: string;
+	description?: string;
+	/** The server's clock minus this host's, from the answer's Date header. */
+	skewMs?: number;
+	serverTime?: string;
+}
+
+/** Beyond this a server's Date differs from ours by more than its one-second resolution and the trip explain. */
+const SKEW_LIMIT_MS = 10_000;
+const TIME_WORDS = /(exp|iat|nbf)|expired|not yet valid|not active|in the future|time ?range|timeframe|clock/i;
+const AUDIENCE_WORDS = /aud|audience/i;
+const METHOD_WORDS = /auth(entication)?[ _]method|token_endpoint_auth|not configured to use|client_assertion_type/i;
+
+/** What a refused key-based authentication most likely means, from the answer's description and Date header. */
+export function diagnoseKeyAuthFailure(failure: KeyAuthFailure): Diagnosis {
+	const { method, described, description = '', skewMs } = failure;
+	const signs = method !== 'tls_client_auth' && method !== 'self_signed_tls_client_auth';
+	if (signs && ((skewMs !== undefined && Math.abs(skewMs) > SKEW_LIMIT_MS) || TIME_WORDS.test(description))) {
+		const seconds = skewMs === undefined ? undefined : Math.round(Math.abs(skewMs) / 1000);
+		const clocks = seconds === undefined || !failure.serverTime
+			? 'the server found the assertion expired or not yet valid (iat/exp)'
+			: `the server's clock (${failure.serverTime}) is ${seconds} s ${(skewMs as number) > 0 ? 'ahead of' : 'behind'} this host's, so the assertion's iat/exp look ${(skewMs as number) > 0 ? 'expired' : 'not yet valid'} to it`;
+		return {
+			summary: `clock skew: ${clocks} (${described})`,
+			fix: 'Synchronise the clock of the n8n host (and of every worker) with NTP: signed assertions are valid for 5 minutes from the moment they are made.',
+		};
+	}
+	if (signs && AUDIENCE_WORDS.test(description)) {
+		return {
+			summary: `the server refused the assertion's audience (aud = ${failure.audience})`,
+			fix: method === 'jwt_bearer'
+				? 'Set Assertion Audience to the value the provider expects (usually its token endpoint, e.g. https://oauth2.googleapis.com/token; Salesforce: https://login.salesforce.com).'
+				: 'Check the Access Token URL: the assertion\'s audience is that exact URL, and it must be the token endpoint the provider expects.',
+		};
+	}
+	if (METHOD_WORDS.test(description)) {
+		return {
+			summary: `the client is not registered for this client authentication (${method}): the provider expects another token_endpoint_auth_method`,
+			fix: `Choose the Client Authentication the client is registered for (the provider's app registration shows it), or register ${method} for the client at the provider.`,
+		};
+	}
+	switch (method) {
+		case 'private_key_jwt':
+		case 'jwt_bearer':
+			return {
+				summary: `the provider did not accept the signed assertion (${described})`,
+				fix: 'Check that the public key or certificate registered with the provider belongs to this Private Key, that Key ID (kid) names the registered key, and that the provider allows the signing algorithm. Microsoft Entra ID: upload the certificate under "Certificates & secrets" and paste it into Certificate (for x5t#S256).',
+			};
+		case 'client_secret_jwt':
+			return {
+				summary: `the provider did not accept the assertion signed with the client secret (${described})`,
+				fix: 'Check the client secret (it signs the assertion with HS256), and that the client is registered for client_secret_jwt.',
+			};
+		default:
+			return {
+				summary: `the provider did not accept the TLS client certificate (${described})`,
+				fix: method === 'tls_client_auth'
+					? 'Check the certificate registered for the client (its subject DN or SAN must match the Client Certificate) and that the provider trusts the CA that issued it.'
+					: 'Register this Client Certificate (its thumbprint or JWKS x5c) for the client at the provider.',
+			};
+	}
+}
+
 const TLS_UNTRUSTED = new Set([
 	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
 	'SELF_SIGNED_CERT_IN_CHAIN',
@@ -132,15 +210,24 @@ const TLS_UNTRUSTED = new Set([
 	'UNABLE_TO_GET_ISSUER_CERT',
 	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
 	'CERT_UNTRUSTED',
+	// A CA with the issuer's name but another key: the configured CA is not the one that signed.
+	'CERT_SIGNATURE_FAILURE',
 ]);
 
 /** Network and TLS failures, by Node error code (and message, where OpenSSL hides the reason there). */
-export function diagnoseNetwork(code: string | undefined, message: string, host: string, context: { clientCertificate?: boolean } = {}): Diagnosis {
+export function diagnoseNetwork(
+	code: string | undefined,
+	message: string,
+	host: string,
+	context: { clientCertificate?: boolean; customCa?: boolean } = {},
+): Diagnosis {
 	const text = message.toLowerCase();
 	if (code && TLS_UNTRUSTED.has(code)) {
 		return {
 			summary: `the certificate of ${host} is not trusted (${code})`,
-			fix: 'Add the CA certificate that signed the server certificate in the credential\'s TLS settings.',
+			fix: context.customCa
+				? 'The certificate in the credential\'s CA Certificate field did not sign the server certificate: paste the CA that did (the issuer of the server certificate, or its root).'
+				: 'Add the CA certificate that signed the server certificate in the credential\'s CA Certificate field (Use Custom TLS).',
 		};
 	}
 	if (code === 'CERT_HAS_EXPIRED') return { summary: `the certificate of ${host} has expired`, fix: 'Ask the API owner to renew the server certificate.' };

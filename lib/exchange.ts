@@ -4,9 +4,10 @@
  * was renewed (a token after 401, or after a body that says the token expired).
  *
  * Redirect rules: same origin keeps the credential; a cross-origin redirect drops it (the
- * Authorization header, the API key header or query parameter, cookies), and its target must
+ * Authorization header, the API key header or query parameter, cookies, the client certificate), and its target must
  * still be an allowed domain. 301/302/303 turn a POST into a body-less GET, 307/308 resend as is.
  */
+import { assertApiCallsAllowed } from './auth/connection';
 import type { AuthTrace, RequestContext } from './auth/types';
 import { clock } from './clock';
 import { ApiResponseError, ConfigError } from './errors';
@@ -15,6 +16,7 @@ import { assertMaySendSecrets, isHostAllowed } from './security/urlPolicy';
 import { agentFor } from './transport/agents';
 import { removeHeader } from './transport/headers';
 import { displayUrl, send } from './transport/send';
+import { withoutClientCertificate } from './transport/tls';
 import type { HttpResponse, OutgoingRequest } from './transport/types';
 
 export interface ExchangeOptions {
@@ -62,6 +64,7 @@ export async function exchange(
 	trace: AuthTrace,
 ): Promise<HttpResponse> {
 	const { authenticator, connection } = session;
+	assertApiCallsAllowed(connection);
 	const context: RequestContext = { deadline: clock().now() + options.timeoutMs };
 	let renewed = false;
 	let current = copyRequest(request);
@@ -74,9 +77,11 @@ export async function exchange(
 			await authenticator.apply(current, trace, context);
 		}
 		const response = await send(current, {
-			agent: agentFor(current.url, connection.tls, connection.proxy),
+			// The client certificate authenticates like a header: it goes only where the credential does.
+			agent: agentFor(current.url, authenticated ? connection.tls : withoutClientCertificate(connection.tls), connection.proxy),
 			timeoutMs: options.timeoutMs,
 			clientCertificate: Boolean(connection.tls.cert),
+			customCa: Boolean(connection.tls.ca?.length),
 		});
 
 		if (options.followRedirects && REDIRECT_STATUSES.has(response.status)) {

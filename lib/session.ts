@@ -6,6 +6,7 @@ import { apiKeyAuth } from './auth/apiKey';
 import { basicAuth } from './auth/basic';
 import { bearerAuth } from './auth/bearer';
 import { oauth2Auth, oauth2ConnectAuth } from './auth/oauth2';
+import { tokenRequestAuth } from './auth/tokenRequest';
 import { readConnection, type ConnectionSettings } from './auth/connection';
 import { CredentialReader, type RawCredential } from './auth/credentialReader';
 import type { Authenticator, AuthMethod, AuthTrace } from './auth/types';
@@ -17,7 +18,7 @@ import { type ProxyInput, resolveProxy } from './transport/proxy';
 
 /** Every credential type of the package, by n8n type name. Adding a type adds one entry. */
 export const AUTH_METHODS: Readonly<Record<string, AuthMethod>> = Object.fromEntries(
-	[bearerAuth, apiKeyAuth, basicAuth, oauth2Auth, oauth2ConnectAuth].map((m) => [m.credentialType, m]),
+	[bearerAuth, apiKeyAuth, basicAuth, oauth2Auth, oauth2ConnectAuth, tokenRequestAuth].map((m) => [m.credentialType, m]),
 );
 
 export interface AuthSession {
@@ -44,7 +45,8 @@ export function openSession(
 		throw new ConfigError('Authentication', `unknown credential type "${credentialType}"`, 'Choose one of the credential types of this node.');
 	}
 	const reader = new CredentialReader(raw, secrets, env);
-	const connection = { ...readConnection(reader), proxy: resolveProxy(proxy, env, secrets) };
+	const settings = readConnection(reader);
+	const connection = { ...settings, proxy: resolveProxy(proxy, env, secrets, settings.policy) };
 	const authenticator = method.create(reader, { connection, secrets, services, raw });
 	const secretSources = Object.fromEntries(Object.entries(reader.origins).map(([field, o]) => [field, describeOrigin(o)]));
 	return {

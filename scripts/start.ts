@@ -2,16 +2,20 @@
  * `npm start`: n8n 2.40.7 with this package and a demo, on http://localhost:5678, in one command.
  * Ensures the runtime (Node 24, n8n), starts the demo API, installs the package and imports the
  * demo credentials and workflows into a user folder in the cache, starts n8n, sets up the demo
- * owner, and prints how to log in. Ctrl-C stops n8n and the demo API.
+ * owner, and prints how to log in. SIGINT, SIGTERM and SIGHUP stop n8n and the demo API; a
+ * watchdog stops n8n if this script dies without them (SIGKILL), and the next start stops an n8n
+ * a killed run left behind (pid file in the user folder) before it imports anything.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDemoApi } from './demo/api';
+import { type DemoApi, startDemoApi } from './demo/api';
 import { DEMO_CASES } from './demo/fixtures';
 import { importDemo } from './demo/importDemo';
 import { type N8nSite, n8nUrl } from './n8n/environment';
-import { type RunningN8n, startN8n } from './n8n/instance';
+import { assertN8nPortFree, type RunningN8n, startN8n } from './n8n/instance';
 import { DEMO_OWNER, ensureOwner } from './n8n/owner';
 import { ensureRuntime } from './runtime';
+import { removePidFile, stopLeftover, writePidFile } from './support/pidFile';
 
 const PORT_ENV = 'N8N_API_AUTH_PORT';
 
@@ -20,28 +24,36 @@ function log(line: string): void {
 }
 
 async function main(): Promise<void> {
-	const runtime = await ensureRuntime(log);
-	const site: N8nSite = { runtime, userFolder: join(runtime.cacheDir, 'demo'), port: Number(process.env[PORT_ENV] ?? 5678) };
-	log(`n8n user folder: ${site.userFolder}`);
-
-	const api = await startDemoApi({ n8nUrl: n8nUrl(site) });
+	let api: DemoApi | undefined;
 	let n8n: RunningN8n | undefined;
+	let pidFile: string | undefined;
 	let stopping = false;
 	const stop = async (code: number): Promise<void> => {
 		if (stopping) return;
 		stopping = true;
 		log('\nStopping n8n and the demo API…');
 		await n8n?.stop();
-		await api.close();
+		await api?.close();
+		if (pidFile) removePidFile(pidFile);
 		process.exit(code);
 	};
-	process.on('SIGINT', () => void stop(0));
-	process.on('SIGTERM', () => void stop(0));
-	log(`Demo API: ${api.apiUrl} (bearer, API key, basic), OAuth2 server: ${api.oauthUrl}`);
+	// From the first line: a signal during the install or the import stops what started so far.
+	for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, () => void stop(0));
+
+	const runtime = await ensureRuntime(log);
+	const site: N8nSite = { runtime, userFolder: join(runtime.cacheDir, 'demo'), port: Number(process.env[PORT_ENV] ?? 5678) };
+	log(`n8n user folder: ${site.userFolder}`);
+	mkdirSync(site.userFolder, { recursive: true });
+	pidFile = join(site.userFolder, 'n8n.pid');
 
 	try {
+		await stopLeftover(pidFile, site.runtime.n8nBin, log);
+		await assertN8nPortFree(site);
+		api = await startDemoApi({ n8nUrl: n8nUrl(site) });
+		log(`Demo API: ${api.apiUrl} (bearer, API key, basic), OAuth2 server: ${api.oauthUrl}`);
 		await importDemo(site, api, log);
 		n8n = await startN8n(site, log);
+		if (n8n.service.child.pid) writePidFile(pidFile, n8n.service.child.pid);
 		if (await ensureOwner(n8n.url, DEMO_OWNER)) log('Owner account created.');
 	} catch (error) {
 		console.error(error instanceof Error ? error.message : error);

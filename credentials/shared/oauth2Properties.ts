@@ -19,6 +19,78 @@ export const clientAuthenticationProperty: INodeProperties = {
 	description: 'How the client ID and secret are sent to the token endpoint. Try the other one if the provider answers invalid_client.',
 };
 
+/**
+ * The OAuth2 type's choice adds the key- and certificate-based methods. Not on the Connect type:
+ * n8n's own callback exchanges the code there, and it knows only header and body.
+ */
+export const clientAuthenticationWithKeysProperty: INodeProperties = {
+	...clientAuthenticationProperty,
+	options: [
+		...(clientAuthenticationProperty.options ?? []),
+		{ name: 'Signed JWT With a Private Key', value: 'private_key_jwt', description: 'A JWT signed with your private key (RS256, PS256 or ES256); no secret is sent (private_key_jwt, e.g. Entra ID certificates, Okta)' },
+		{ name: 'Signed JWT With the Client Secret', value: 'client_secret_jwt', description: 'A JWT signed (HS256) with the client secret; the secret itself is not sent (client_secret_jwt)' },
+		{ name: 'TLS Client Certificate', value: 'tls_client_auth', description: 'Mutual TLS with a CA-issued certificate (tls_client_auth, RFC 8705); set the certificate under Custom TLS' },
+		{ name: 'Self-Signed TLS Client Certificate', value: 'self_signed_tls_client_auth', description: 'Mutual TLS with a self-signed certificate registered with the provider (self_signed_tls_client_auth)' },
+	],
+	description: 'How the client authenticates to the token endpoint. Without a shared secret: a signed JWT (private_key_jwt) or a TLS client certificate (tls_client_auth).',
+};
+
+const showFor = (...methods: string[]) => ({ show: { authentication: methods } });
+
+/** The signing key of private_key_jwt (read by lib/oauth2/clientAuth.ts). */
+export const signingKeyProperties: INodeProperties[] = [
+	{
+		displayName: 'Private Key',
+		name: 'assertionPrivateKey',
+		type: 'string',
+		typeOptions: { password: true, rows: 4 },
+		default: '',
+		required: true,
+		placeholder: '-----BEGIN PRIVATE KEY-----',
+		description: secretDescription('PEM private key (PKCS#8, RSA or EC) whose public key or certificate is registered with the provider.'),
+		displayOptions: showFor('private_key_jwt'),
+	},
+	{
+		displayName: 'Private Key Passphrase (Signing)',
+		name: 'assertionKeyPassphrase',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		description: secretDescription('Only for an encrypted private key.'),
+		displayOptions: showFor('private_key_jwt'),
+	},
+	{
+		displayName: 'Signing Algorithm',
+		name: 'assertionAlgorithm',
+		type: 'options',
+		options: [
+			{ name: 'RS256', value: 'RS256', description: 'RSA PKCS#1 v1.5 with SHA-256 (the most widely accepted)' },
+			{ name: 'PS256', value: 'PS256', description: 'RSA-PSS with SHA-256 (open banking / FAPI)' },
+			{ name: 'ES256', value: 'ES256', description: 'ECDSA P-256 with SHA-256' },
+		],
+		default: 'RS256',
+		displayOptions: showFor('private_key_jwt'),
+	},
+	{
+		displayName: 'Key ID (kid)',
+		name: 'assertionKeyId',
+		type: 'string',
+		default: '',
+		description: 'Sent as "kid" in the JWT header, for providers that hold several keys for the client (the key\'s ID in its JWKS)',
+		displayOptions: showFor('private_key_jwt'),
+	},
+	{
+		displayName: 'Certificate (for x5t#S256)',
+		name: 'assertionCertificate',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		placeholder: '-----BEGIN CERTIFICATE-----',
+		description: 'Optional: the certificate registered with the provider. Its thumbprints are sent as "x5t#S256" and "x5t" in the JWT header (Microsoft Entra ID identifies certificate credentials this way).',
+		displayOptions: showFor('private_key_jwt'),
+	},
+];
+
 export const tokenRequestProperties: INodeProperties[] = [
 	{
 		displayName: 'Audience',
@@ -184,4 +256,5 @@ export const clientSecretProperty: INodeProperties = {
 	typeOptions: { password: true },
 	default: '',
 	description: secretDescription('Secret of the OAuth2 client. May be empty for public clients.'),
+	displayOptions: { hide: { authentication: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'] } },
 };

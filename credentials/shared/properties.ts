@@ -114,3 +114,32 @@ export const connectionProperties: INodeProperties[] = [
 		displayOptions: { show: { useCustomTls: [true] } },
 	},
 ];
+
+/**
+ * n8n's own setting, which n8n adds to OAuth types (those that extend oAuth2Api) under this name
+ * and with these values. Declared here so n8n does not add it a second time with its own
+ * "Allowed Domains" beside ours; read by lib/auth/connection.ts with n8n's meaning.
+ */
+export const httpRequestDomainsProperty: INodeProperties = {
+	displayName: 'Allowed HTTP Request Domains',
+	name: 'allowedHttpRequestDomains',
+	type: 'options',
+	options: [
+		{ name: 'All', value: 'all', description: 'Any host, subject to Allowed Domains below (empty: the base URL\'s host, if set)' },
+		{ name: 'Specific Domains', value: 'domains', description: 'Only the hosts listed in Allowed Domains (API calls and token calls)' },
+		{ name: 'None', value: 'none', description: 'No API call with this credential; n8n\'s Connect and token renewals still work' },
+	],
+	default: 'all',
+	description: 'Which hosts this credential may be used with in HTTP request nodes, as in n8n\'s own OAuth2 credential',
+};
+
+/**
+ * For OAuth2 Connect: n8n has no Test for OAuth types (so no Test URL), and n8n's domain
+ * setting comes first, Allowed Domains hidden under "None".
+ */
+export const connectConnectionProperties: INodeProperties[] = [
+	httpRequestDomainsProperty,
+	...connectionProperties
+		.filter((p) => p.name !== 'testUrl')
+		.map((p) => (p.name === 'allowedDomains' ? { ...p, displayOptions: { hide: { allowedHttpRequestDomains: ['none'] } } } : p)),
+];

@@ -22,7 +22,8 @@ export const basicAuth: AuthMethod = {
 		assertNoLineBreaks(user, BASIC_FIELDS.user);
 		assertNoLineBreaks(password, BASIC_FIELDS.password);
 		const header = basicAuthorization(user, password);
-		secrets.add(password, password ? `${user}:${password}` : undefined, header);
+		// With an empty password the user name is the key (a pattern some APIs use): a secret then.
+		secrets.add(password, password ? `${user}:${password}` : user, `${user}:${password}`, header);
 		return {
 			apply(request) {
 				setHeader(request.headers, 'Authorization', header);

@@ -78,6 +78,7 @@ export class CredentialReader {
 	/**
 	 * A field that may hold a $env:/$file: reference (resolved now), but is not secret: URLs, client
 	 * ID, user names, certificates. Lets one exported credential point at staging or production.
+	 * A value that came from a reference is still registered for redaction (see resolve).
 	 */
 	reference(name: string, label: string, opts: { required?: boolean; fix?: string } = {}): string | undefined {
 		return this.resolve(name, label, opts, false)?.trim();
@@ -98,6 +99,8 @@ export class CredentialReader {
 			return undefined;
 		}
 		if (secret || resolved.origin.source !== 'stored') this.origins[label] = resolved.origin;
+		// A value read through a reference is another credential's secret as far as we know: never quoted, whatever the field.
+		if (resolved.origin.source !== 'stored') this.secrets.add(resolved.value, resolved.value.trim());
 		return resolved.value;
 	}
 }

@@ -4,8 +4,8 @@
  * `errcode` 40001/42001). Shared by every token-based credential type (credentials/shared/tokenExpired.ts).
  */
 import { ConfigError } from '../errors';
-import { splitList } from '../oauth2/settings';
-import { valueAtPath } from '../pagination/paths';
+import { parseStatuses, splitList } from '../oauth2/settings';
+import { valueAtPath } from '../json/paths';
 import type { HttpResponse } from '../transport/types';
 import type { CredentialReader } from './credentialReader';
 
@@ -21,16 +21,8 @@ export const EXPIRED_FIELDS = {
 	bodyValues: 'Token Expired Body Values',
 } as const;
 
-function parseStatuses(text: string | undefined): number[] {
-	const list = splitList(text || '401').map(Number);
-	if (list.some((n) => !Number.isInteger(n) || n < 400 || n > 599)) {
-		throw new ConfigError(EXPIRED_FIELDS.statuses, `"${text}" is not a list of HTTP error statuses`, 'Enter codes between 400 and 599 separated by commas, e.g. 401, 403.');
-	}
-	return list;
-}
-
 export function readExpiredSignal(reader: CredentialReader): ExpiredSignal {
-	const statuses = parseStatuses(reader.string('expiredStatusCodes', EXPIRED_FIELDS.statuses));
+	const statuses = parseStatuses(reader.string('expiredStatusCodes', EXPIRED_FIELDS.statuses), EXPIRED_FIELDS.statuses);
 	const path = reader.string('expiredBodyPath', EXPIRED_FIELDS.bodyPath)?.trim();
 	if (!path) return { statuses };
 	const values = splitList(reader.string('expiredBodyValues', EXPIRED_FIELDS.bodyValues));

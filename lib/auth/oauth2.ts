@@ -2,6 +2,7 @@
  * OAuth2: tokens from an OAuth2 grant (tokens/sources/oauth2Grant.ts) through the shared token
  * lifecycle, sent in the Authorization header with a prefix or in a query parameter.
  */
+import { keyBasedDescription } from '../oauth2/clientAuth';
 import { OAUTH2_FIELDS, readOAuth2Settings, readTokenSeed } from '../oauth2/settings';
 import { oauth2GrantSource } from '../tokens/sources/oauth2Grant';
 import { readExpiredSignal } from './expiredSignal';
@@ -16,12 +17,12 @@ function clientBasicForms(id: string, secret: string): string[] {
 
 function createOAuth2(connect: boolean): AuthMethod['create'] {
 	return (reader, deps) => {
-		const settings = readOAuth2Settings(reader, connect);
+		const settings = readOAuth2Settings(reader, connect, deps.connection.tls);
 		if (settings.grant === 'authorizationCode') settings.seed = readTokenSeed(reader, deps.raw, connect);
 		if (settings.clientSecret) deps.secrets.add(...clientBasicForms(settings.clientId, settings.clientSecret));
 		return tokenAuthenticator(
 			oauth2GrantSource(settings),
-			{ tokenUrl: settings.tokenUrl, tokenUrlField: OAUTH2_FIELDS.tokenUrl, placement: settings.placement, expired: readExpiredSignal(reader) },
+			{ tokenUrls: [{ url: settings.tokenUrl, field: OAUTH2_FIELDS.tokenUrl }], placement: settings.placement, expired: readExpiredSignal(reader), clientAuth: keyBasedDescription(settings.clientAuth) },
 			deps,
 		);
 	};

@@ -15,6 +15,8 @@ export interface AuthTrace {
 	expirySource?: string;
 	/** Set when the request was sent again with a renewed token: what the API answered ("HTTP 401", "errcode = 40001"). */
 	renewedBecause?: string;
+	/** How the client authenticated at the token endpoint when it is not by secret, e.g. "private_key_jwt, RS256, kid=cert-1". */
+	clientAuth?: string;
 	/** Where each secret came from: "stored", "env:NAME" or "file:NAME". */
 	secretSources?: Record<string, string>;
 }

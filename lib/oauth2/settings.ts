@@ -5,8 +5,13 @@ import type { GrantLabel } from '../diagnosis';
 import { ConfigError } from '../errors';
 import { assertNoLineBreaks } from '../security/headerSafety';
 import type { TokenPlacement } from '../auth/tokenAuth';
+import type { TlsSettings } from '../transport/tls';
+import { type ClientAuth, readClientAuth } from './clientAuth';
 import type { TokenFieldMapping } from './tokenResponse';
 
+const NO_TLS: TlsSettings = { rejectUnauthorized: true, fingerprint: '' };
+/** n8n's Connect callback exchanges the code itself, with header or body only. */
+const SECRET_METHODS = ['header', 'body'] as const;
 
 /** Tokens the credential already holds: a pasted refresh token, or what n8n's Connect stored. */
 export interface TokenSeed {
@@ -23,7 +28,9 @@ export interface OAuth2Settings {
 	authUrl?: URL;
 	clientId: string;
 	clientSecret: string;
-	clientAuth: 'header' | 'body';
+	clientAuth: ClientAuth;
+	/** Registers a value made while running (a signed assertion) for redaction. */
+	remember?(value: string | undefined): void;
 	scopes: string[];
 	audience?: string;
 	resources: string[];
@@ -57,6 +64,7 @@ export const OAUTH2_FIELDS = {
 	accessToken: 'Access Token',
 	placement: 'Send Token In',
 	prefix: 'Header Prefix',
+	expiredStatuses: 'Token Expired Status Codes',
 	queryName: 'Query Parameter Name',
 	margin: 'Refresh Before Expiry (Seconds)',
 	window: 'Refresh Window (% of Lifetime)',
@@ -102,6 +110,14 @@ export function parseExtraParams(text: string | undefined): Record<string, strin
 	return Object.fromEntries(entries);
 }
 
+export function parseStatuses(text: string | undefined, field: string = OAUTH2_FIELDS.expiredStatuses, fallback = '401'): number[] {
+	const list = splitList(text || fallback).map(Number);
+	if (list.some((n) => !Number.isInteger(n) || n < 400 || n > 599)) {
+		throw new ConfigError(field, `"${text}" is not a list of HTTP error statuses`, 'Enter codes between 400 and 599 separated by commas, e.g. 401, 403.');
+	}
+	return list;
+}
+
 function asciiSecret(value: string, field: string): string {
 	if (!VSCHAR.test(value)) {
 		throw new ConfigError(field, 'contains characters other than printable ASCII, which OAuth2 does not allow here (RFC 6749, Appendix A)', `Check ${field}: it may contain a stray character from copying.`);
@@ -123,7 +139,8 @@ function seedFromConnect(reader: CredentialReader, raw: Record<string, unknown>)
 	return { refreshToken, accessToken, expiresAt: Number.isFinite(expires) && expires > 0 ? expires : undefined };
 }
 
-export function readOAuth2Settings(reader: CredentialReader, connect: boolean): OAuth2Settings {
+/** `tls` is the credential's TLS settings: tls_client_auth needs its client certificate. */
+export function readOAuth2Settings(reader: CredentialReader, connect: boolean, tls: TlsSettings = NO_TLS): OAuth2Settings {
 	const grant = connect
 		? 'authorizationCode'
 		: reader.option('grantType', OAUTH2_FIELDS.grant, ['clientCredentials', 'password', 'authorizationCode'] as const, 'clientCredentials');
@@ -142,7 +159,8 @@ export function readOAuth2Settings(reader: CredentialReader, connect: boolean): 
 		authUrl: authText ? parseHttpUrl(authText, OAUTH2_FIELDS.authUrl) : undefined,
 		clientId,
 		clientSecret,
-		clientAuth: reader.option('authentication', OAUTH2_FIELDS.clientAuth, ['header', 'body'] as const, 'header'),
+		clientAuth: readClientAuth(reader, OAUTH2_FIELDS, clientSecret, tls, connect ? SECRET_METHODS : undefined),
+		remember: (value) => reader.remember(value),
 		scopes: splitList(reader.string('scope', OAUTH2_FIELDS.scope)),
 		audience: reader.string('audience', OAUTH2_FIELDS.audience),
 		resources: splitList(reader.string('resource', OAUTH2_FIELDS.resource)),

@@ -11,14 +11,15 @@
  */
 import { dirname } from 'node:path';
 import { AuthorizationCode, ClientCredentials, type ModuleOptions, ResourceOwnerPassword } from 'simple-oauth2';
-import { diagnoseNetwork, diagnoseOAuthError, diagnoseStatus, revokesGrant } from '../diagnosis';
+import { diagnoseKeyAuthFailure, diagnoseNetwork, diagnoseOAuthError, diagnoseStatus, revokesGrant } from '../diagnosis';
 import { TokenRequestError } from '../errors';
 import { retryAfterSeconds } from '../transport/retry';
 import { displayUrl } from '../transport/send';
 import type http from 'node:http';
+import { clientRequestParts, keyAuthFailure } from './clientAuth';
 import type { OAuth2Settings } from './settings';
 import { decodeTokenAnswer, describeBody, type TokenAnswer } from './tokenAnswer';
-import { readPath } from './tokenResponse';
+import { valueAtPath as readPath } from '../json/paths';
 
 (function silenceSimpleOAuth2Debug(): void {
 	try {
@@ -38,16 +39,25 @@ export interface TokenTransport {
 
 export type TokenPayload = Record<string, unknown>;
 
-function moduleOptions(settings: OAuth2Settings): ModuleOptions {
+/**
+ * simple-oauth2's options for one token request: the client authentication is made anew each
+ * time (a private_key_jwt assertion is never sent twice), and its assertion registered for redaction.
+ */
+function moduleOptions(settings: OAuth2Settings, grantType: string, now: number): { options: ModuleOptions<string>; params: Record<string, string> } {
 	const { tokenUrl } = settings;
+	const parts = clientRequestParts(settings.clientAuth, { id: settings.clientId, secret: settings.clientSecret, tokenUrl }, grantType, now);
+	settings.remember?.(parts.assertion);
 	return {
-		client: { id: settings.clientId, secret: settings.clientSecret },
-		auth: {
-			tokenHost: tokenUrl.origin,
-			tokenPath: `${tokenUrl.pathname}${tokenUrl.search}`,
-			...(settings.authUrl ? { authorizeHost: settings.authUrl.origin, authorizePath: `${settings.authUrl.pathname}${settings.authUrl.search}` } : {}),
+		options: {
+			client: parts.client,
+			auth: {
+				tokenHost: tokenUrl.origin,
+				tokenPath: `${tokenUrl.pathname}${tokenUrl.search}`,
+				...(settings.authUrl ? { authorizeHost: settings.authUrl.origin, authorizePath: `${settings.authUrl.pathname}${settings.authUrl.search}` } : {}),
+			},
+			options: { authorizationMethod: parts.authorizationMethod, scopeSeparator: ' ' },
 		},
-		options: { authorizationMethod: settings.clientAuth, scopeSeparator: ' ' },
+		params: parts.params,
 	};
 }
 
@@ -110,9 +120,10 @@ function header(value: string | string[] | undefined): string | undefined {
 function oauthFailure(
 	prefix: string,
 	endpoint: string,
-	answer: { status: number; body: TokenAnswer; retryAfter?: number },
+	answer: { status: number; body: TokenAnswer; retryAfter?: number; date?: string },
 	settings: OAuth2Settings,
 	refreshing: boolean,
+	now: number,
 ): TokenRequestError | undefined {
 	const { status, body } = answer;
 	const oauthError = typeof body.error === 'string' && body.error ? body.error : undefined;
@@ -121,7 +132,11 @@ function oauthFailure(
 	const detail = oauthErrorDescription ? ` (${oauthErrorDescription})` : '';
 	// The exact 2xx status is not known here (simple-oauth2 keeps it), and does not matter.
 	const where = status < 300 ? `a successful answer carrying error ${oauthError}` : `HTTP ${status}, ${oauthError}`;
-	const oauth = diagnoseOAuthError(oauthError, settings.grant, refreshing);
+	const keyed = keyAuthFailure(settings, oauthError, oauthErrorDescription, answer.date, now);
+	const oauth = keyed ? diagnoseKeyAuthFailure(keyed) : diagnoseOAuthError(oauthError, settings.grant, refreshing, {
+		// Key-based client authentication has no secret by design.
+		clientSecretEmpty: !settings.clientSecret && (settings.clientAuth.method === 'header' || settings.clientAuth.method === 'body'),
+	});
 	if (!oauth && status >= 300) return undefined;
 	return new TokenRequestError(`${prefix}: ${where}${detail}${oauth ? `: ${oauth.summary}` : ''}`, {
 		endpoint,
@@ -169,7 +184,7 @@ export function toTokenRequestError(error: unknown, settings: OAuth2Settings, re
 
 	const payload = e.data?.payload;
 	const body = Buffer.isBuffer(payload) ? decodeTokenAnswer(payload) : payload && typeof payload === 'object' ? (payload as TokenAnswer) : undefined;
-	const oauth = body && oauthFailure(prefix, endpoint, { status, body, retryAfter }, settings, refreshing);
+	const oauth = body && oauthFailure(prefix, endpoint, { status, body, retryAfter, date: header(res?.headers?.date) }, settings, refreshing, now);
 	if (oauth) return oauth;
 	const oauthError = typeof body?.error === 'string' ? body.error : undefined;
 	const oauthErrorDescription = typeof body?.error_description === 'string' ? body.error_description : undefined;
@@ -211,7 +226,7 @@ function sentAnswer(token: Record<string, unknown>): TokenAnswer | Buffer {
 }
 
 /** A 2xx answer: the token fields, or the OAuth error or unreadable body it carries instead. */
-function tokenOrFailure(token: Record<string, unknown>, settings: OAuth2Settings, refreshing: boolean): TokenPayload {
+function tokenOrFailure(token: Record<string, unknown>, settings: OAuth2Settings, refreshing: boolean, now: number): TokenPayload {
 	const endpoint = displayUrl(settings.tokenUrl);
 	const prefix = `Token request to ${endpoint} failed`;
 	const answer = sentAnswer(token);
@@ -224,7 +239,7 @@ function tokenOrFailure(token: Record<string, unknown>, settings: OAuth2Settings
 	}
 	const accessToken = readPath(answer, settings.mapping.accessToken);
 	if (typeof accessToken !== 'string' || !accessToken) {
-		const oauth = oauthFailure(prefix, endpoint, { status: 200, body: answer }, settings, refreshing);
+		const oauth = oauthFailure(prefix, endpoint, { status: 200, body: answer }, settings, refreshing, now);
 		if (oauth) throw oauth;
 	}
 	return answer;
@@ -237,30 +252,33 @@ async function call(settings: OAuth2Settings, refreshing: boolean, now: () => nu
 	} catch (error) {
 		throw toTokenRequestError(error, settings, refreshing, now());
 	}
-	return tokenOrFailure(token, settings, refreshing);
+	return tokenOrFailure(token, settings, refreshing, now());
 }
 
 export async function requestGrant(settings: OAuth2Settings, transport: TokenTransport, now: () => number): Promise<TokenPayload> {
-	const options = moduleOptions(settings);
-	const params = commonParams(settings);
 	return await call(settings, false, now, async () => {
 		if (settings.grant === 'password') {
+			const { options, params } = moduleOptions(settings, 'password', now());
 			const client = new ResourceOwnerPassword(options);
-			return await client.getToken({ ...params, username: settings.username as string, password: settings.password as string } as never, httpOptions(transport));
+			return await client.getToken({ ...commonParams(settings), ...params, username: settings.username as string, password: settings.password as string } as never, httpOptions(transport));
 		}
-		return await new ClientCredentials(options).getToken(params as never, httpOptions(transport));
+		const { options, params } = moduleOptions(settings, 'client_credentials', now());
+		return await new ClientCredentials(options).getToken({ ...commonParams(settings), ...params } as never, httpOptions(transport));
 	});
 }
 
 export async function requestRefresh(settings: OAuth2Settings, refreshToken: string, transport: TokenTransport, now: () => number): Promise<TokenPayload> {
-	const client = new AuthorizationCode(moduleOptions(settings));
-	const params = commonParams(settings, true);
-	return await call(settings, true, now, async () => await client.createToken({ refresh_token: refreshToken }).refresh(params as never, httpOptions(transport)));
+	return await call(settings, true, now, async () => {
+		const { options, params } = moduleOptions(settings, 'refresh_token', now());
+		const client = new AuthorizationCode(options);
+		return await client.createToken({ refresh_token: refreshToken }).refresh({ ...commonParams(settings, true), ...params } as never, httpOptions(transport));
+	});
 }
 
 /** The URL the user opens to authorize the client (authorization code with PKCE). */
 export function authorizationUrl(settings: OAuth2Settings, params: { redirectUri: string; state: string; codeChallenge: string }): string {
-	const client = new AuthorizationCode(moduleOptions(settings));
+	// The authorization URL carries only client_id: no assertion is made for it.
+	const client = new AuthorizationCode(moduleOptions({ ...settings, clientAuth: { method: 'body' } }, 'authorization_code', 0).options);
 	const extra: Record<string, string> = { code_challenge: params.codeChallenge, code_challenge_method: 'S256' };
 	if (settings.audience) extra.audience = settings.audience;
 	return client.authorizeURL({
@@ -277,11 +295,12 @@ export async function exchangeCode(
 	transport: TokenTransport,
 	now: () => number,
 ): Promise<TokenPayload> {
-	const client = new AuthorizationCode(moduleOptions(settings));
-	return await call(settings, false, now, async () =>
-		await client.getToken(
-			{ ...commonParams(settings), code: params.code, redirect_uri: params.redirectUri, code_verifier: params.codeVerifier } as never,
+	return await call(settings, false, now, async () => {
+		const { options, params: clientParams } = moduleOptions(settings, 'authorization_code', now());
+		const client = new AuthorizationCode(options);
+		return await client.getToken(
+			{ ...commonParams(settings), ...clientParams, code: params.code, redirect_uri: params.redirectUri, code_verifier: params.codeVerifier } as never,
 			httpOptions(transport),
-		),
-	);
+		);
+	});
 }

@@ -12,6 +12,7 @@
  * Without any, the credential's default lifetime, so no token is taken to live forever.
  */
 import type { TokenState } from '../stores/tokenStore';
+import { valueAtPath as readPath } from '../json/paths';
 import { jwtExpiry } from './jwt';
 
 export interface TokenFieldMapping {
@@ -20,15 +21,6 @@ export interface TokenFieldMapping {
 	expiresIn: string;
 	expiresAt: string;
 	tokenType: string;
-}
-
-export function readPath(value: unknown, path: string): unknown {
-	let current = value;
-	for (const part of path.split('.')) {
-		if (current === null || typeof current !== 'object') return undefined;
-		current = (current as Record<string, unknown>)[part];
-	}
-	return current;
 }
 
 /** Unix seconds, Unix milliseconds or an ISO date (or a Date, as simple-oauth2 converts it) → epoch ms. */

@@ -7,7 +7,7 @@ import type { DecodedBody } from '../response/shape';
 import { isHostAllowed, type UrlPolicy } from '../security/urlPolicy';
 import type { HttpResponse, OutgoingRequest } from '../transport/types';
 import { nextLink } from './linkHeader';
-import { valueAtPath } from './paths';
+import { valueAtPath } from '../json/paths';
 
 export type NextPage =
 	/** The next page's URL is in a field of the response body. */

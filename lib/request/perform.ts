@@ -6,7 +6,7 @@ import type { AuthTrace } from '../auth/types';
 import { exchange, type ExchangeOptions } from '../exchange';
 import type { PaginationSpec } from '../pagination/next';
 import { fetchPages, resultItems } from '../pagination/paginate';
-import { scrubItems } from '../response/scrub';
+import { scrubFile, scrubItems } from '../response/scrub';
 import { assertAccepted, type ResponseOptions, shapeDecoded, shapeResponse, type ShapedResponse } from '../response/shape';
 import type { Logger } from '../services';
 import type { AuthSession } from '../session';
@@ -36,27 +36,24 @@ export async function performRequest(
 		return response;
 	};
 	// Read when needed: a token obtained during the request joins the secrets to scrub.
-	const scrub = <T>(items: T[], response: HttpResponse, body: boolean): T[] =>
-		scrubItems(items, response, session.secrets.redactor, { body, headers: options.fullResponse });
+	const scrub = (shaped: ShapedResponse): ShapedResponse => ({
+		items: scrubItems(shaped.items, session.secrets.redactor),
+		binary: scrubFile(shaped.binary, session.secrets.redactor),
+	});
 
 	const { pagination } = options;
-	if (!pagination) {
-		const response = await send(request);
-		const shaped = shapeResponse(response, options);
-		return [{ ...shaped, items: scrub(shaped.items, response, !shaped.binary) }];
-	}
+	if (!pagination) return [scrub(shapeResponse(await send(request), options))];
 	const pages = fetchPages(request, pagination, send, options.format, session.connection.policy);
 	if (pagination.output === 'merged') {
 		const items: Array<Record<string, unknown>> = [];
 		for await (const page of pages) {
-			for (const item of scrub(resultItems(page, pagination.resultsPath), page.response, true)) items.push(item);
+			for (const item of scrubItems(resultItems(page, pagination.resultsPath), session.secrets.redactor)) items.push(item);
 		}
 		return [{ items }];
 	}
 	const shaped: ShapedResponse[] = [];
 	for await (const page of pages) {
-		const one = shapeDecoded(page.response, page.decoded, options);
-		shaped.push({ ...one, items: scrub(one.items, page.response, !one.binary) });
+		shaped.push(scrub(shapeDecoded(page.response, page.decoded, options)));
 	}
 	return shaped;
 }

@@ -1,24 +1,15 @@
 /**
- * Output items pass the redactor only when the response holds a secret form (an API that echoes
- * the request's headers or query): checking is cheap, copying every item is not. File bodies are
- * not scanned: they go into binary data as they are.
+ * Output is scrubbed in the form it is returned, not as it arrived: a JSON body may hide a secret
+ * behind escapes (\/, \u002B) that parsing undoes, so the check runs on the items as they will
+ * be stored (serialised), and only items that hold a secret form are copied. File bodies are
+ * scanned byte for byte and redacted in place, the bytes around a secret left as they were.
  */
 import type { Redactor } from '../security/redact';
-import type { HttpResponse } from '../transport/types';
 
-export interface ScrubScope {
-	/** Whether the body became JSON items (not a file). */
-	body: boolean;
-	/** Whether the response headers are in the output (full response). */
-	headers: boolean;
+export function scrubItems<T>(items: T[], redactor: Redactor): T[] {
+	return !redactor.isEmpty && redactor.contains(JSON.stringify(items)) ? redactor.value(items) : items;
 }
 
-function mayEchoSecrets(response: HttpResponse, redactor: Redactor, scope: ScrubScope): boolean {
-	if (redactor.isEmpty) return false;
-	if (scope.body && redactor.contains(response.body.toString('utf8'))) return true;
-	return scope.headers && redactor.contains(JSON.stringify(response.headers));
-}
-
-export function scrubItems<T>(items: T[], response: HttpResponse, redactor: Redactor, scope: ScrubScope): T[] {
-	return mayEchoSecrets(response, redactor, scope) ? redactor.value(items) : items;
+export function scrubFile<T extends { data: Buffer }>(file: T | undefined, redactor: Redactor): T | undefined {
+	return file && !redactor.isEmpty ? { ...file, data: redactor.bytes(file.data) } : file;
 }

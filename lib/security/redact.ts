@@ -40,6 +40,8 @@ function escapeRegExp(text: string): string {
 export class Redactor {
 	private readonly pattern: RegExp | undefined;
 	private readonly secrets: readonly string[];
+	/** The same forms as latin1 text of their UTF-8 bytes, for file bodies (built on first use). */
+	private bytePattern: RegExp | undefined;
 
 	constructor(secrets: Iterable<string | undefined>) {
 		const all = new Set<string>();
@@ -74,6 +76,17 @@ export class Redactor {
 		if (!this.pattern) return text;
 		this.pattern.lastIndex = 0;
 		return text.replace(this.pattern, REDACTED);
+	}
+
+	/** File bytes with every secret form replaced; every other byte stays exactly as it was. */
+	bytes(data: Buffer): Buffer {
+		if (!this.pattern) return data;
+		this.bytePattern ??= new RegExp(this.secrets.map((form) => escapeRegExp(Buffer.from(form, 'utf8').toString('latin1'))).join('|'), 'g');
+		const text = data.toString('latin1');
+		this.bytePattern.lastIndex = 0;
+		if (!this.bytePattern.test(text)) return data;
+		this.bytePattern.lastIndex = 0;
+		return Buffer.from(text.replace(this.bytePattern, REDACTED), 'latin1');
 	}
 
 	/** Deep copy of a JSON-like value with every string scrubbed (keys included). */

@@ -1,11 +1,13 @@
 /**
  * Secrets by reference: a secret field may hold `$env:NAME` or `$file:NAME` instead of a value.
  * The operator decides what may be read, through two variables of the n8n process:
- *   N8N_API_AUTH_SECRET_ENV_PREFIX  only variables whose names start with it (unset: env references off)
+ *   N8N_API_AUTH_SECRET_ENV_PREFIX  only variables whose names start with it (unset: env references off);
+ *                                   never N8N_ENCRYPTION_KEY nor the package's own N8N_API_AUTH_* settings
  *   N8N_API_AUTH_SECRETS_DIR        only files inside it, after resolving .. and symlinks (unset: file references off)
  * References are resolved in the process that runs the item, each time a run starts, so a rotated
  * file or a worker's own environment is used without a restart. Errors name the field and the
- * variable or file, never a value.
+ * variable or file, never a value. The gates hold for the whole instance: whoever may create a
+ * credential may use every value they let through (README, Security: threat model).
  */
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
@@ -13,8 +15,9 @@ import { ConfigError } from '../errors';
 
 export const ENV_PREFIX_VARIABLE = 'N8N_API_AUTH_SECRET_ENV_PREFIX';
 export const SECRETS_DIR_VARIABLE = 'N8N_API_AUTH_SECRETS_DIR';
-/** Never readable, whatever the prefix: n8n's own key and the gates themselves. */
-const ALWAYS_DENIED = new Set(['N8N_ENCRYPTION_KEY', ENV_PREFIX_VARIABLE, SECRETS_DIR_VARIABLE]);
+/** Never readable, whatever the prefix: n8n's own key, and the package's own settings (the gates, the Redis URL, …). */
+const ALWAYS_DENIED = new Set(['N8N_ENCRYPTION_KEY']);
+const OWN_SETTINGS_PREFIX = 'N8N_API_AUTH_';
 const MAX_FILE_BYTES = 1024 * 1024;
 const REFERENCE = /^\$(env|file):(.+)$/s;
 
@@ -39,6 +42,13 @@ function resolveEnv(name: string, field: string, env: NodeJS.ProcessEnv): string
 			field,
 			`environment references are turned off, so $env:${name} cannot be read`,
 			`Ask the n8n operator to set ${ENV_PREFIX_VARIABLE} to the prefix of the variables credentials may read, or enter the value itself.`,
+		);
+	}
+	if (name.startsWith(OWN_SETTINGS_PREFIX)) {
+		throw new ConfigError(
+			field,
+			`the variable ${name} may not be read: the package's own settings (${OWN_SETTINGS_PREFIX}…) are never readable`,
+			`Use a variable whose name starts with "${prefix}"${prefix.startsWith(OWN_SETTINGS_PREFIX) ? `, and ask the n8n operator for a prefix outside ${OWN_SETTINGS_PREFIX}` : ''}.`,
 		);
 	}
 	if (ALWAYS_DENIED.has(name) || !name.startsWith(prefix)) {

@@ -46,9 +46,13 @@ export function parseAllowedDomains(raw: string | undefined, baseUrl: URL | unde
 	});
 }
 
+/**
+ * Loopback by its text alone: exact `localhost`, 127.0.0.0/8, ::1. Other names under `.localhost`
+ * do not count: the system resolver may send them to DNS (RFC 6761 only asks it not to).
+ */
 export function isLoopbackHost(hostname: string): boolean {
-	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	if (host === 'localhost' || host.endsWith('.localhost')) return true;
+	const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+	if (host === 'localhost') return true;
 	if (isIP(host) === 4) return host.startsWith('127.');
 	if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
 	return false;
@@ -83,4 +87,28 @@ export function assertMaySendSecrets(url: URL, policy: UrlPolicy, field: string)
 			`Use https://, or turn on the credential's ${ALLOW_PLAIN_HTTP_FIELD} switch if this network is trusted.`,
 		);
 	}
+}
+
+/**
+ * The proxy rule: a proxy is part of the network path, so the policy judges it too. Through a
+ * proxy, a verified https:// request is an opaque tunnel (the proxy sees host and port, never
+ * the credential); anything else the proxy can read: http:// targets, and https:// targets
+ * whose TLS errors are ignored (a proxy that terminates the tunnel then passes as the server).
+ *   - A loopback target is reached directly: a proxy would take it off this machine.
+ *   - A request the proxy could read is refused before anything is sent.
+ * Both unless the proxy's host is listed in Allowed Domains (the list as parsed, so the base
+ * URL's host when the field is empty): that is the explicit "this proxy may see the credential".
+ * Returns whether to go through the proxy (false: connect directly).
+ */
+export function mayUseProxy(target: URL, proxy: { url: URL; field: string }, policy: UrlPolicy, tlsVerified: boolean): boolean {
+	const listed = policy.allowedDomains.some((pattern) => hostMatches(proxy.url.hostname, pattern));
+	if (listed) return true;
+	if (isLoopbackHost(target.hostname)) return false;
+	if (target.protocol === 'https:' && tlsVerified) return true;
+	const why = target.protocol === 'http:' ? `"${target.origin}" is plain http` : 'TLS errors are ignored for this credential';
+	throw new ConfigError(
+		proxy.field,
+		`the proxy ${proxy.url.host} could read the credential (${why}), and it is not in the credential's allowed domains`,
+		`Use https:// with TLS verification on, or add "${proxy.url.hostname}" to the credential's ${ALLOWED_DOMAINS_FIELD} field if this proxy may see the credential.`,
+	);
 }

@@ -10,6 +10,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 const VERSION = 1;
+/** The full GCM tag: without pinning it, decipher.setAuthTag accepts tags as short as 4 bytes. */
+const TAG_BYTES = 16;
 
 export interface Envelope {
 	v: number;
@@ -45,7 +47,7 @@ export class RecordCipher {
 
 	seal(recordKey: string, value: unknown): string {
 		const iv = randomBytes(12);
-		const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+		const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
 		cipher.setAAD(Buffer.from(recordKey, 'utf8'));
 		const data = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
 		const envelope: Envelope = { v: VERSION, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
@@ -58,7 +60,7 @@ export class RecordCipher {
 		if (envelope.v !== VERSION || typeof envelope.iv !== 'string' || typeof envelope.tag !== 'string' || typeof envelope.data !== 'string') {
 			throw new Error('not a token record');
 		}
-		const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(envelope.iv, 'base64'));
+		const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(envelope.iv, 'base64'), { authTagLength: TAG_BYTES });
 		decipher.setAAD(Buffer.from(recordKey, 'utf8'));
 		decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
 		const plain = Buffer.concat([decipher.update(Buffer.from(envelope.data, 'base64')), decipher.final()]);

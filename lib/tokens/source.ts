@@ -36,4 +36,6 @@ export interface TokenSource {
 	 * `grantRevoked`; a request sent without an answer one with `outcomeUnknown`.
 	 */
 	refresh(state: TokenState & { refreshToken: string }, call: TokenCall): Promise<TokenState>;
+	/** What the credential test reports about a token: where it was found and what says when it expires. */
+	describe?(state: TokenState, now: number): string;
 }

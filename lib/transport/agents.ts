@@ -47,9 +47,9 @@ export function agentsFor(tls: TlsSettings, proxy?: ProxyEndpoint): AgentPair {
 	return pair;
 }
 
-/** The pool for a request to `url`: through the proxy that applies to it, if any. */
+/** The pool for a request to `url`: through the proxy that applies to it and that the URL policy allows, if any. */
 export function agentFor(url: URL, tls: TlsSettings, proxy?: ProxySettings): http.Agent {
-	const pair = agentsFor(tls, proxyFor(url, proxy));
+	const pair = agentsFor(tls, proxyFor(url, proxy, tls.rejectUnauthorized));
 	return url.protocol === 'https:' ? pair.https : pair.http;
 }
 

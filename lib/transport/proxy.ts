@@ -9,11 +9,14 @@
  * The proxy itself is spoken to in plain http (https:// targets stay encrypted end to end in a
  * CONNECT tunnel); its user and password come from the proxy URL and are sent as Basic auth.
  * The node option may be a $env:/$file: reference, so that a password need not sit in the workflow.
+ * Whether a request may take the proxy at all is the URL policy's call (mayUseProxy in
+ * security/urlPolicy.ts): loopback targets go directly, readable requests only to a listed proxy.
  */
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors';
 import { resolveSecret } from '../security/secretReferences';
 import type { SecretRegistry } from '../security/secretRegistry';
+import { mayUseProxy, type UrlPolicy } from '../security/urlPolicy';
 import { type BypassRule, bypassesProxy, parseBypassList } from './noProxy';
 
 export interface ProxyEndpoint {
@@ -23,12 +26,16 @@ export interface ProxyEndpoint {
 	authorization?: string;
 	/** Identifies proxy and credentials, for the connection pools. Holds no secret. */
 	key: string;
+	/** Where it was set (the node option or the environment variable), named in errors. */
+	field: string;
 }
 
 export interface ProxySettings {
 	http?: ProxyEndpoint;
 	https?: ProxyEndpoint;
 	bypass: BypassRule[];
+	/** The credential's URL policy, which judges the proxy as part of the path. */
+	policy: UrlPolicy;
 }
 
 /** The node's options; empty strings mean "not set". */
@@ -74,7 +81,7 @@ export function parseProxyUrl(text: string, field: string, secrets: SecretRegist
 		url.password = '';
 	}
 	const key = `${url.origin}#${authorization ? createHash('sha256').update(authorization).digest('hex').slice(0, 16) : ''}`;
-	return { url, authorization, key };
+	return { url, authorization, key, field };
 }
 
 function firstSet(env: NodeJS.ProcessEnv, names: string[]): { name: string; value: string } | undefined {
@@ -86,13 +93,13 @@ function firstSet(env: NodeJS.ProcessEnv, names: string[]): { name: string; valu
 }
 
 /** The proxy settings of a session, or undefined when no proxy is configured anywhere. */
-export function resolveProxy(input: ProxyInput, env: NodeJS.ProcessEnv, secrets: SecretRegistry): ProxySettings | undefined {
+export function resolveProxy(input: ProxyInput, env: NodeJS.ProcessEnv, secrets: SecretRegistry, policy: UrlPolicy): ProxySettings | undefined {
 	const bypassText = input.bypass?.trim() || firstSet(env, ['no_proxy', 'NO_PROXY'])?.value;
 	// A $env:/$file: reference keeps a proxy password out of the workflow (see security/secretReferences.ts).
 	const nodeProxy = resolveSecret(input.url, PROXY_FIELD, env)?.value.trim();
 	if (nodeProxy) {
 		const endpoint = parseProxyUrl(nodeProxy, PROXY_FIELD, secrets);
-		return { http: endpoint, https: endpoint, bypass: parseBypassList(bypassText) };
+		return { http: endpoint, https: endpoint, bypass: parseBypassList(bypassText), policy };
 	}
 	const fromEnv = (names: string[]): ProxyEndpoint | undefined => {
 		const found = firstSet(env, names);
@@ -102,13 +109,18 @@ export function resolveProxy(input: ProxyInput, env: NodeJS.ProcessEnv, secrets:
 		http: fromEnv(['http_proxy', 'HTTP_PROXY']),
 		https: fromEnv(['https_proxy', 'HTTPS_PROXY']),
 		bypass: parseBypassList(bypassText),
+		policy,
 	};
 	return settings.http || settings.https ? settings : undefined;
 }
 
-/** The proxy for `url`, or undefined to connect directly. */
-export function proxyFor(url: URL, settings: ProxySettings | undefined): ProxyEndpoint | undefined {
+/**
+ * The proxy for `url`, or undefined to connect directly; throws when the policy forbids the
+ * proxy this request would take. `tlsVerified`: whether the credential checks TLS certificates.
+ */
+export function proxyFor(url: URL, settings: ProxySettings | undefined, tlsVerified: boolean): ProxyEndpoint | undefined {
 	if (!settings) return undefined;
 	const endpoint = url.protocol === 'https:' ? settings.https : settings.http;
-	return endpoint && !bypassesProxy(url, settings.bypass) ? endpoint : undefined;
+	if (!endpoint || bypassesProxy(url, settings.bypass)) return undefined;
+	return mayUseProxy(url, endpoint, settings.policy, tlsVerified) ? endpoint : undefined;
 }

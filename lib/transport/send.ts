@@ -15,6 +15,8 @@ export interface SendOptions {
 	signal?: AbortSignal;
 	/** Whether a client certificate is configured, for the diagnosis of TLS failures. */
 	clientCertificate?: boolean;
+	/** Whether the credential sets its own CA, for the same. */
+	customCa?: boolean;
 }
 
 /** A URL as it may appear in messages: no credentials, no query string. */
@@ -38,11 +40,11 @@ const client = axios.create({
 /** Codes after which the server may have received (and acted on) the request. */
 const MAYBE_DELIVERED = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ECONNRESET', 'EPIPE', 'ERR_CANCELED', 'ESOCKETTIMEDOUT']);
 
-export function toTransportError(error: unknown, url: URL, timeoutMs: number, clientCertificate = false): TransportError {
+export function toTransportError(error: unknown, url: URL, timeoutMs: number, tls: { clientCertificate?: boolean; customCa?: boolean } = {}): TransportError {
 	const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
 	const code = err.cause?.code ?? err.code;
 	const message = `${err.message ?? ''} ${err.cause?.message ?? ''}`;
-	const diagnosis = diagnoseNetwork(code, message, url.host, { clientCertificate });
+	const diagnosis = diagnoseNetwork(code, message, url.host, tls);
 	const timedOut = code === 'ETIMEDOUT' || code === 'ECONNABORTED';
 	const summary = timedOut ? `${url.host} did not answer within ${timeoutMs} ms` : diagnosis.summary;
 	return new TransportError(`Request to ${displayUrl(url)} failed: ${summary}`, {
@@ -77,6 +79,6 @@ export async function send(request: OutgoingRequest, options: SendOptions): Prom
 			url: request.url.href,
 		};
 	} catch (error) {
-		throw toTransportError(error, request.url, options.timeoutMs, options.clientCertificate);
+		throw toTransportError(error, request.url, options.timeoutMs, options);
 	}
 }

@@ -31,10 +31,26 @@ export const TLS_FIELDS = {
 	passphrase: 'Private Key Passphrase',
 } as const;
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g;
+/** BEGIN and END lines; labels are short (RFC 7468), so one pass over the text finds them all. */
+const PEM_MARKER = /-----(BEGIN|END) ([A-Z0-9 ]{1,64})-----/g;
 
+/**
+ * The PEM blocks of a text, in one linear pass: a block runs from a BEGIN line to the next END
+ * line of the same label, with content between them; a later BEGIN replaces an unfinished one
+ * (blocks do not nest). Text around and between blocks is ignored.
+ */
 function pemBlocks(text: string): Array<{ label: string; pem: string }> {
-	return [...text.matchAll(PEM_BLOCK)].map((m) => ({ label: m[1], pem: m[0] }));
+	const blocks: Array<{ label: string; pem: string }> = [];
+	let open: { label: string; start: number; contentStart: number } | undefined;
+	for (const marker of text.matchAll(PEM_MARKER)) {
+		const [line, kind, label] = marker;
+		if (kind === 'BEGIN') open = { label, start: marker.index, contentStart: marker.index + line.length };
+		else if (open && open.label === label && marker.index > open.contentStart) {
+			blocks.push({ label, pem: text.slice(open.start, marker.index + line.length) });
+			open = undefined;
+		}
+	}
+	return blocks;
 }
 
 function certificates(text: string, field: string): string[] {
@@ -56,10 +72,11 @@ function certificates(text: string, field: string): string[] {
 	return blocks.map((b) => b.pem);
 }
 
-function privateKey(pem: string, passphrase: string | undefined): KeyObject {
+/** A PEM private key, with errors that name the fields it came from (TLS or assertion signing). */
+export function readPrivateKey(pem: string, passphrase: string | undefined, fields: { key: string; passphrase: string } = TLS_FIELDS): KeyObject {
 	if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
 		throw new ConfigError(
-			TLS_FIELDS.key,
+			fields.key,
 			'this is not a PEM private key',
 			'Paste the private key in PEM form, starting with "-----BEGIN PRIVATE KEY-----" (or RSA/EC PRIVATE KEY).',
 		);
@@ -69,24 +86,42 @@ function privateKey(pem: string, passphrase: string | undefined): KeyObject {
 		return createPrivateKey({ key: pem, format: 'pem', passphrase: passphrase ?? '' });
 	} catch (error) {
 		if (encrypted && !passphrase) {
-			throw new ConfigError(TLS_FIELDS.passphrase, 'the private key is encrypted and no passphrase is set', 'Enter the key\'s passphrase.');
+			throw new ConfigError(fields.passphrase, 'the private key is encrypted and no passphrase is set', 'Enter the key\'s passphrase.');
 		}
 		if (encrypted || /bad decrypt|passphrase/i.test(String((error as Error).message))) {
-			throw new ConfigError(TLS_FIELDS.passphrase, 'the passphrase does not decrypt the private key', 'Check the passphrase.');
+			throw new ConfigError(fields.passphrase, 'the passphrase does not decrypt the private key', 'Check the passphrase.');
 		}
-		throw new ConfigError(TLS_FIELDS.key, 'the private key cannot be read', 'Paste the complete PEM private key again.');
+		throw new ConfigError(fields.key, 'the private key cannot be read', 'Paste the complete PEM private key again.');
 	}
 }
 
-const cache = new Map<string, TlsSettings>();
+/** Parsed settings, and refusals too: a bad value is not parsed again at every Test or run. */
+const cache = new Map<string, TlsSettings | ConfigError>();
 
 export function parseTls(input: TlsInput): TlsSettings {
-	const fingerprint = createHash('sha256')
-		.update(JSON.stringify([input.ca ?? '', input.cert ?? '', input.key ?? '', input.passphrase ?? '', input.ignoreErrors]))
-		.digest('hex');
-	const known = cache.get(fingerprint);
-	if (known) return known;
+	const hash = createHash('sha256');
+	// Length-prefixed fields: no two inputs hash alike, and a 1 MiB value is not copied to be hashed.
+	for (const field of [input.ca ?? '', input.cert ?? '', input.key ?? '', input.passphrase ?? '', String(input.ignoreErrors)]) hash.update(`${field.length}:`).update(field);
+	const fingerprint = hash.digest('hex');
+	const known = cache.get(fingerprint) ?? remember(fingerprint, () => parse(input, fingerprint));
+	if (known instanceof ConfigError) throw known;
+	return known;
+}
 
+function remember(fingerprint: string, run: () => TlsSettings): TlsSettings | ConfigError {
+	let result: TlsSettings | ConfigError;
+	try {
+		result = run();
+	} catch (error) {
+		if (!(error instanceof ConfigError)) throw error;
+		result = error;
+	}
+	if (cache.size > 100) cache.clear();
+	cache.set(fingerprint, result);
+	return result;
+}
+
+function parse(input: TlsInput, fingerprint: string): TlsSettings {
 	const settings: TlsSettings = { rejectUnauthorized: !input.ignoreErrors, fingerprint };
 	if (input.ca?.trim()) settings.ca = certificates(input.ca, TLS_FIELDS.ca);
 	const hasCert = Boolean(input.cert?.trim());
@@ -97,7 +132,7 @@ export function parseTls(input: TlsInput): TlsSettings {
 	}
 	if (hasCert && hasKey) {
 		const [cert, ...chain] = certificates(input.cert as string, TLS_FIELDS.cert);
-		const key = privateKey(input.key as string, input.passphrase || undefined);
+		const key = readPrivateKey(input.key as string, input.passphrase || undefined);
 		if (!new X509Certificate(cert).checkPrivateKey(key)) {
 			throw new ConfigError(
 				TLS_FIELDS.key,
@@ -109,7 +144,11 @@ export function parseTls(input: TlsInput): TlsSettings {
 		settings.key = input.key;
 		if (input.passphrase) settings.passphrase = input.passphrase;
 	}
-	if (cache.size > 100) cache.clear();
-	cache.set(fingerprint, settings);
 	return settings;
+}
+
+/** The same settings without the client certificate: for requests that must not authenticate (after a cross-origin redirect). */
+export function withoutClientCertificate(tls: TlsSettings): TlsSettings {
+	if (!tls.cert) return tls;
+	return { ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized, fingerprint: `${tls.fingerprint}-no-client-certificate` };
 }

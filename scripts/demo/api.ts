@@ -1,12 +1,14 @@
 /**
  * The demo API that `npm start` and the end-to-end tests run beside n8n: HTTPS with a CA made at
  * start, on 127.0.0.1 only.
- *   - a static API whose /bearer, /api-key and /basic paths each want one credential;
+ *   - a static API whose /bearer, /api-key and /basic paths each want one credential, and a login
+ *     API: POST /auth/login answers a 60-second token with its expiry time, which /login-api wants;
  *   - a real OAuth2 server (the one the engine tests use) with 60-second access tokens, so a
  *     renewal shows up within a minute, and its protected /api. Its /authorize approves at once
  *     and sends the code to n8n's OAuth2 callback, for the Connect button.
  * Secrets are demo values, printed nowhere but the demo credentials.
  */
+import { randomBytes } from 'node:crypto';
 import { basicAuthorization } from '../../lib/auth/basic';
 import { testPki } from '../../test/servers/certs';
 import { startOAuth2Server } from '../../test/servers/oauth2Server';
@@ -19,6 +21,8 @@ export const DEMO_SECRETS = {
 	basicPassword: 'demo-password-change-me',
 	clientId: 'demo-client',
 	clientSecret: 'demo-client-secret-change-me',
+	loginUser: 'demo-user',
+	loginPassword: 'demo-login-password-change-me',
 } as const;
 
 export const DEMO_TOKEN_LIFETIME_SECONDS = 60;
@@ -31,7 +35,7 @@ export interface DemoApiOptions {
 }
 
 export interface DemoApi {
-	/** Origin of the static API: /bearer, /api-key, /basic. */
+	/** Origin of the static API: /bearer, /api-key, /basic, /auth/login and /login-api. */
 	apiUrl: string;
 	/** Origin of the OAuth2 server: /token, and /api protected by its tokens. */
 	oauthUrl: string;
@@ -47,14 +51,33 @@ const ORDERS = [
 	{ id: 1002, item: 'Monitor', quantity: 1 },
 ];
 
+/** Tokens of the login API, with their expiry (epoch ms). */
+const loginTokens = new Map<string, number>();
+
+function login(request: RecordedRequest): Reply {
+	let body: { username?: unknown; password?: unknown } = {};
+	try {
+		body = JSON.parse(request.body.toString('utf8')) as typeof body;
+	} catch {
+		return { status: 400, body: { message: 'Send {"username": …, "password": …} as JSON' } };
+	}
+	if (body.username !== DEMO_SECRETS.loginUser || body.password !== DEMO_SECRETS.loginPassword) return { status: 401, body: { message: 'Invalid username or password' } };
+	const token = `demo-login-${randomBytes(12).toString('hex')}`;
+	const expiresAt = Date.now() + DEMO_TOKEN_LIFETIME_SECONDS * 1000;
+	loginTokens.set(token, expiresAt);
+	return { status: 200, body: { data: { token, expiresAt: new Date(expiresAt).toISOString() } } };
+}
+
 /** Which credential each path wants, and the check of the request's credential. */
 const GUARDS: Array<{ prefix: string; method: string; accepts(request: RecordedRequest): boolean }> = [
 	{ prefix: '/bearer', method: 'bearer token', accepts: (r) => r.headers.authorization === `Bearer ${DEMO_SECRETS.bearerToken}` },
 	{ prefix: '/api-key', method: 'API key', accepts: (r) => r.headers['x-api-key'] === DEMO_SECRETS.apiKey },
 	{ prefix: '/basic', method: 'basic auth', accepts: (r) => r.headers.authorization === basicAuthorization(DEMO_SECRETS.basicUser, DEMO_SECRETS.basicPassword) },
+	{ prefix: '/login-api', method: 'login token', accepts: (r) => (loginTokens.get(String(r.headers.authorization).replace(/^Bearer /, '')) ?? 0) > Date.now() },
 ];
 
 function answer(request: RecordedRequest): Reply {
+	if (request.method === 'POST' && request.path === '/auth/login') return login(request);
 	const guard = GUARDS.find((g) => request.path === g.prefix || request.path.startsWith(`${g.prefix}/`));
 	if (!guard) return { status: 404, body: { error: 'not_found', paths: GUARDS.map((g) => g.prefix) } };
 	if (!guard.accepts(request)) {

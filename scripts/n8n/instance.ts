@@ -35,9 +35,15 @@ async function answers(url: string): Promise<boolean> {
 	}
 }
 
-export async function startN8n(site: N8nSite, log: Log, timeoutMs = 180_000): Promise<RunningN8n> {
+/** Throws when the port is taken: checked before anything is imported, so nothing else changes. */
+export async function assertN8nPortFree(site: N8nSite): Promise<void> {
 	const url = n8nUrl(site);
 	if (await answers(`${url}/healthz`)) throw new Error(`Something already answers on ${url}: stop it first (or choose another port).`);
+}
+
+export async function startN8n(site: N8nSite, log: Log, timeoutMs = 180_000): Promise<RunningN8n> {
+	const url = n8nUrl(site);
+	await assertN8nPortFree(site);
 	const serverLog = logFile(site, 'n8n');
 	const service = startService(site.runtime.node, [site.runtime.n8nBin, 'start'], { env: n8nEnvironment(site), logFile: serverLog });
 	log(`Starting n8n (log: ${serverLog})…`);

@@ -85,6 +85,30 @@ export interface Service {
 	stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * A detached watchdog: when the process that started the group dies, however it dies (SIGKILL
+ * included, which no handler sees), it stops the group: SIGTERM, then SIGKILL after the grace
+ * period. It exits once the group is gone, so a normal stop leaves nothing behind either.
+ */
+const WATCHDOG = `
+const [parent, group, grace] = process.argv.slice(1).map(Number);
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+const signal = (name) => { try { process.kill(-group, name); } catch {} };
+const timer = setInterval(() => {
+	if (!alive(-group)) process.exit(0);
+	if (alive(parent)) return;
+	clearInterval(timer);
+	signal('SIGTERM');
+	setInterval(() => { if (!alive(-group)) process.exit(0); }, 200);
+	setTimeout(() => { signal('SIGKILL'); process.exit(0); }, grace);
+}, 500);
+`;
+
+export function watchParent(groupPid: number, graceMs: number): void {
+	const watchdog = spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), String(groupPid), String(graceMs)], { detached: true, stdio: 'ignore' });
+	watchdog.unref();
+}
+
 /** Starts a long-running process in its own process group, its output appended to a log file. */
 export function startService(command: string, args: string[], options: StepOptions): Service {
 	mkdirSync(dirname(options.logFile), { recursive: true });
@@ -92,6 +116,8 @@ export function startService(command: string, args: string[], options: StepOptio
 	const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 	child.stdout?.pipe(out);
 	child.stderr?.pipe(out);
+	// Shorter than stop()'s grace: nobody waits for a clean shutdown once the starter is gone.
+	if (child.pid) watchParent(child.pid, 5_000);
 	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 	const signal = (name: NodeJS.Signals): void => {
 		try {

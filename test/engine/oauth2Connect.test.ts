@@ -86,3 +86,38 @@ it('pressing Connect again (a new refresh token) starts from the new tokens', as
 	expect(error).toBeUndefined();
 	expect(server.tokenRequests.map((r) => r.body.refresh_token)).toEqual([old.refreshToken, fresh.refreshToken]);
 });
+
+describe('n8n\'s Allowed HTTP Request Domains (All / Specific Domains / None), with n8n\'s meaning', () => {
+	const connected = async (extra: Record<string, unknown>) => {
+		const { accessToken, refreshToken } = await server.issueGrant();
+		const credential = connect({ access_token: accessToken, refresh_token: refreshToken, n8n_expires_at: String(Date.now() + 3_600_000) });
+		return { ...credential, data: { ...credential.data, ...extra } };
+	};
+	const run = async (extra: Record<string, unknown>) => {
+		const before = server.apiRequests.length;
+		const result = await runWorkflow({ parameters: { ...get, url: `${server.apiUrl}/a` }, credential: await connected(extra) });
+		return { ...result, apiCalls: server.apiRequests.length - before };
+	};
+
+	it.each<[string, Record<string, unknown>]>([
+		['All', { allowedHttpRequestDomains: 'all' }],
+		['Specific Domains listing the API host', { allowedHttpRequestDomains: 'domains', allowedDomains: '127.0.0.1' }],
+		['a credential saved before the setting existed', {}],
+	])('%s: the request is sent', async (_name, extra) => {
+		const { error, apiCalls } = await run(extra);
+		expect(error).toBeUndefined();
+		expect(apiCalls).toBe(1);
+	});
+
+	it.each<[string, Record<string, unknown>, string, RegExp]>([
+		['None', { allowedHttpRequestDomains: 'none', allowedDomains: '127.0.0.1' }, 'Allowed HTTP Request Domains: is "None", so this credential may not be used for requests', /Choose All or Specific Domains/],
+		['Specific Domains without the API host', { allowedHttpRequestDomains: 'domains', allowedDomains: 'api.example.test' }, 'URL: host "127.0.0.1" is not in the credential\'s allowed domains (api.example.test)', /Add "127.0.0.1"/],
+		['Specific Domains with an empty list (n8n refuses it too)', { allowedHttpRequestDomains: 'domains', allowedDomains: ' ' }, 'Allowed Domains: is empty while Allowed HTTP Request Domains is "Specific Domains"', /or choose All/],
+	])('%s: refused, nothing sent', async (_name, extra, message, fix) => {
+		const { error, apiCalls } = await run(extra);
+		expect(error?.message).toBe(message);
+		expect(error?.description).toMatch(fix);
+		expect(apiCalls).toBe(0);
+		expect(server.tokenRequests).toHaveLength(0);
+	});
+});

@@ -55,7 +55,12 @@ afterEach(() => {
 });
 
 const authority = (url: string) => new URL(url).host;
-const bearer = (extra: Record<string, unknown> = {}) => ({ type: 'apiAuthBearerToken', data: { token: TOKEN, useCustomTls: true, tlsCa: pki.ca.cert, ...extra } });
+/**
+ * Targets and proxies all live on 127.0.0.1: listing it is the explicit allow without which a
+ * loopback target is reached directly (see proxyPolicy.test.ts for the rule itself).
+ */
+const LISTED = { allowedDomains: '127.0.0.1' };
+const bearer = (extra: Record<string, unknown> = {}) => ({ type: 'apiAuthBearerToken', data: { token: TOKEN, useCustomTls: true, tlsCa: pki.ca.cert, ...LISTED, ...extra } });
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ i }));
 
 describe('the node\'s Proxy option', () => {
@@ -64,7 +69,7 @@ describe('the node\'s Proxy option', () => {
 			parameters: { method: 'GET', url: `${api.url}/orders`, options: { proxy: proxy.authUrl } },
 			credential: {
 				type: 'apiAuthOAuth2',
-				data: { grantType: 'clientCredentials', accessTokenUrl: oauthTls.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, useCustomTls: true, tlsCa: pki.ca.cert },
+				data: { grantType: 'clientCredentials', accessTokenUrl: oauthTls.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, useCustomTls: true, tlsCa: pki.ca.cert, ...LISTED },
 			},
 		});
 		expect(error).toBeUndefined();
@@ -190,7 +195,7 @@ describe('the environment variables', () => {
 		process.env.HTTPS_PROXY = proxy.url;
 		const { error } = await runWorkflow({
 			parameters: { method: 'GET', url: `${oauthPlain.apiUrl}/orders` },
-			credential: { type: 'apiAuthOAuth2', data: { grantType: 'clientCredentials', accessTokenUrl: oauthPlain.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret } },
+			credential: { type: 'apiAuthOAuth2', data: { grantType: 'clientCredentials', accessTokenUrl: oauthPlain.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, ...LISTED } },
 		});
 		expect(error).toBeUndefined();
 		expect(openProxy.forwarded.map((f) => `${f.method} ${f.url}`)).toEqual([`POST ${oauthPlain.tokenUrl}`, `GET ${oauthPlain.apiUrl}/orders`]);

@@ -3,7 +3,7 @@
  * within the gates the operator sets: refusals name the field and the rule and leak nothing;
  * a rotated file is used on the next request; OAuth2 state is never reused under another secret.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runWorkflow } from '../support/engine';
@@ -16,16 +16,20 @@ const PREFIX = 'APIAUTH_TEST_';
 const ENV_TOKEN = 'env-token-5ecret-Value-77';
 const FILE_TOKEN = 'file-token-5ecret-Value-88';
 const OUTSIDE = 'outside-5ecret-Value-99';
+const REDIS_PASSWORD = 'redis-5ecret-Password-66';
 let api: RecordingServer;
 let oauth: OAuth2TestServer;
 let secretsDir: string;
 let outsideFile: string;
 const saved = { ...process.env };
 
+/** The folder of the secret files (and a file outside them): removed at the end. */
+let root: string;
+
 beforeAll(async () => {
 	api = await startRecordingServer({});
 	oauth = await startOAuth2Server();
-	const root = mkdtempSync(join(tmpdir(), 'api-auth-secrets-'));
+	root = mkdtempSync(join(tmpdir(), 'api-auth-secrets-'));
 	secretsDir = join(root, 'secrets');
 	mkdirSync(secretsDir);
 	writeFileSync(join(secretsDir, 'api-token'), `${FILE_TOKEN}\n`);
@@ -38,9 +42,10 @@ afterAll(async () => {
 	process.env = saved;
 	await Promise.all([api.close(), oauth.close()]);
 	distAgents.destroyAgents();
+	rmSync(root, { recursive: true, force: true });
 });
 beforeEach(async () => {
-	process.env = { ...saved, N8N_API_AUTH_SECRET_ENV_PREFIX: PREFIX, N8N_API_AUTH_SECRETS_DIR: secretsDir, [`${PREFIX}TOKEN`]: ENV_TOKEN, N8N_ENCRYPTION_KEY: 'n8n-encryption-5ecret-key', OTHER_SECRET: OUTSIDE };
+	process.env = { ...saved, N8N_API_AUTH_SECRET_ENV_PREFIX: PREFIX, N8N_API_AUTH_SECRETS_DIR: secretsDir, [`${PREFIX}TOKEN`]: ENV_TOKEN, N8N_ENCRYPTION_KEY: 'n8n-encryption-5ecret-key', OTHER_SECRET: OUTSIDE, N8N_API_AUTH_REDIS_URL: `redis://:${REDIS_PASSWORD}@127.0.0.1:1` };
 	api.requests.length = 0;
 	oauth.tokenRequests.length = 0;
 	await resetTokenState();
@@ -105,6 +110,7 @@ describe('the operator decides what may be read', () => {
 		['a variable outside the prefix', () => undefined, '$env:OTHER_SECRET', /only variables whose names start with "APIAUTH_TEST_" are allowed/],
 		['N8N_ENCRYPTION_KEY, whatever the prefix', () => { process.env.N8N_API_AUTH_SECRET_ENV_PREFIX = 'N8N_'; }, '$env:N8N_ENCRYPTION_KEY', /may not be read/],
 		['the gate variable itself', () => { process.env.N8N_API_AUTH_SECRET_ENV_PREFIX = 'N8N_'; }, '$env:N8N_API_AUTH_SECRETS_DIR', /may not be read/],
+		['the package\'s own settings, even under the package\'s prefix', () => { process.env.N8N_API_AUTH_SECRET_ENV_PREFIX = 'N8N_API_AUTH_'; }, '$env:N8N_API_AUTH_REDIS_URL', /N8N_API_AUTH_REDIS_URL may not be read: the package's own settings/],
 		['"../" in a file name', () => undefined, '$file:../outside', /outside the secrets folder/],
 		['an absolute path outside the folder', () => undefined, `$file:${'/etc/passwd'}`, /outside the secrets folder/],
 		['a symlink that points out of the folder', () => undefined, '$file:escape', /outside the secrets folder/],
@@ -120,6 +126,25 @@ describe('the operator decides what may be read', () => {
 		expect(error?.message.startsWith('Token: ')).toBe(true);
 		expect(error?.message).toMatch(message);
 		expect(api.requests).toHaveLength(0);
-		expect(findLeaks(run, [OUTSIDE, 'n8n-encryption-5ecret-key', ENV_TOKEN, FILE_TOKEN, secretsDir])).toEqual([]);
+		expect(findLeaks(run, [OUTSIDE, 'n8n-encryption-5ecret-key', ENV_TOKEN, FILE_TOKEN, secretsDir, REDIS_PASSWORD])).toEqual([]);
+	});
+});
+
+describe('a value read through a reference is never quoted, whichever field it is in', () => {
+	// Someone who may create a credential must not read an allowed variable or file through an error.
+	const HIDDEN = 'hidden-5ecret-Value-not-a-url';
+	it.each([
+		['Base URL', (ref: string) => bearer(`$env:${PREFIX}TOKEN`, { baseUrl: ref })],
+		['Authorization URL', (ref: string) => ({ type: 'apiAuthOAuth2', data: { grantType: 'authorizationCode', accessTokenUrl: oauth.tokenUrl, authUrl: ref, clientId: TEST_CLIENT.id, refreshToken: 'r' } })],
+		['Access Token URL', (ref: string) => ({ type: 'apiAuthOAuth2', data: { grantType: 'clientCredentials', accessTokenUrl: ref, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret } })],
+		['Client ID', (ref: string) => ({ type: 'apiAuthOAuth2', data: { grantType: 'clientCredentials', accessTokenUrl: 'ftp://x', clientId: ref, clientSecret: TEST_CLIENT.secret } })],
+	])('%s', async (_field, credential) => {
+		process.env[`${PREFIX}HIDDEN`] = HIDDEN;
+		writeFileSync(join(secretsDir, 'hidden'), HIDDEN);
+		for (const ref of [`$env:${PREFIX}HIDDEN`, '$file:hidden']) {
+			const { error, run } = await runWorkflow({ parameters: get(), credential: credential(ref) });
+			expect(error).toBeDefined();
+			expect(findLeaks(run, [HIDDEN])).toEqual([]);
+		}
 	});
 });

@@ -4,7 +4,7 @@
  * servers that echo what they receive, and no secret may appear — plain, URL-encoded or base64 —
  * in outputs, errors (message, description, cause chain, JSON), logs, or the run data.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureLogs, runWorkflow, type RunResult } from '../support/engine';
@@ -58,6 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await Promise.all([echo.close(), mtls.close(), oauth.close()]);
 	distAgents.destroyAgents();
+	rmSync(SECRETS_DIR, { recursive: true, force: true });
 });
 beforeEach(async () => {
 	await resetTokenState();
@@ -102,7 +103,8 @@ const scenarios: Scenario[] = [
 	)],
 	['OAuth2 token endpoint 500 with an echo', withFault(
 		(r) => ({ kind: 'status', status: 500, body: `failed for ${r.authorization}`, contentType: 'text/plain' }),
-		viaEngine('apiAuthOAuth2', cc(), at('/ok')),
+		// A 500 is waited out with back-off until the item's timeout: 3 s bounds it (the default, 30 s, came close to jest's limit).
+		viaEngine('apiAuthOAuth2', cc(), at('/ok'), { timeout: 3000 }),
 	)],
 	['OAuth2 token endpoint timeout', withFault({ kind: 'delay', ms: 2000 }, viaEngine('apiAuthOAuth2', cc(), at('/ok'), { timeout: 1000 }))],
 	['OAuth2 token endpoint answering HTML', withFault({ kind: 'respond', body: '<html>login</html>', contentType: 'text/html' }, viaEngine('apiAuthOAuth2', cc(), at('/ok')))],

@@ -82,7 +82,8 @@ describe('bearer token', () => {
 			credential: { type: 'apiAuthBearerToken', data: { token: wrong, ...tls() } },
 		});
 		expect(result.error?.message).toContain('the API rejected the credential (401 Unauthorized)');
-		expect(result.error?.description).toContain('do not type "Bearer"');
+		expect(result.error?.description).toContain('Check the token; it may be wrong, expired or revoked.');
+		expect(result.error?.description).not.toContain('Bearer');
 		expect(findLeaks(result.run, [wrong])).toEqual([]);
 	});
 });
@@ -202,8 +203,11 @@ describe('TLS', () => {
 			parameters: get(`${mtls.url}/secure`),
 			credential: { type: 'apiAuthBearerToken', data: { token: TOKEN, ...tls({ tlsCert: pki.strangerClient.cert, tlsKey: pki.strangerClient.key }) } },
 		});
-		expect(error).toBeDefined();
+		// The server's TLS alert ends the handshake: a connection error that points at the client CA.
+		expect(error?.message).toMatch(/^Request to https:\/\/127\.0\.0\.1:\d+\/secure failed: .*closed the connection/);
+		expect(error?.description).toMatch(/trusts the CA of the client certificate/);
 		expect(mtls.requests).toHaveLength(0);
+		expect(findLeaks(error, [TOKEN, pki.strangerClient.key])).toEqual([]);
 	});
 
 	it('a key that does not match the certificate is refused before connecting', async () => {

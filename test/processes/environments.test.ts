@@ -3,12 +3,12 @@
  * with different environments. Each environment's servers receive only their own secrets and are
  * the only hosts called: nothing crosses over.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startOAuth2Server, type OAuth2TestServer } from '../servers/oauth2Server';
 import { type RecordingServer, startRecordingServer } from '../servers/recordingServer';
-import { queueEnvironment, startWorkers, stopWorkers, type WorkerProcess } from '../support/processes';
+import { queueEnvironment, removeUserFolders, startWorkers, stopWorkers, type WorkerProcess } from '../support/processes';
 import { findLeaks } from '../support/secrets';
 
 jest.setTimeout(60_000);
@@ -36,12 +36,16 @@ const oauthCredential = {
 };
 const workflow = (credential: { type: string; data: Record<string, unknown> }) => ({ parameters: { method: 'GET', url: '/orders?limit=5', options: { authTrace: true } }, credential, items: [{}, {}, {}] });
 
+/** Folders holding the environments' secret files: removed at the end. */
+const secretFolders: string[] = [];
+
 beforeAll(async () => {
 	await Promise.all(
 		environments.map(async (env, i) => {
 			env.api = await startRecordingServer({ host: `127.0.0.${i + 2}` });
 			env.oauth = await startOAuth2Server({ clients: [{ id: CLIENT_ID, secret: env.clientSecret, grants: ['client_credentials'] }] });
 			const secrets = mkdtempSync(join(tmpdir(), `api-auth-${env.name}-secrets-`));
+			secretFolders.push(secrets);
 			writeFileSync(join(secrets, 'orders-client-secret'), `${env.clientSecret}\n`);
 			[env.worker] = await startWorkers(1, {
 				...queueEnvironment({ store: 'file' }),
@@ -58,6 +62,8 @@ beforeAll(async () => {
 afterAll(async () => {
 	await stopWorkers(environments.map((e) => e.worker as WorkerProcess));
 	await Promise.all(environments.flatMap((e) => [e.api.close(), e.oauth.close()]));
+	for (const folder of secretFolders) rmSync(folder, { recursive: true, force: true });
+	removeUserFolders();
 });
 
 it('bearer: each environment sends its own token to its own host', async () => {

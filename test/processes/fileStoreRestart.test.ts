@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startOAuth2Server, type OAuth2TestServer, TEST_CLIENT } from '../servers/oauth2Server';
-import { queueEnvironment, startWorkers, type WorkerProcess } from '../support/processes';
+import { queueEnvironment, removeUserFolders, startWorkers, type WorkerProcess } from '../support/processes';
 import { sleep, until } from '../queue/fleet';
 
 jest.setTimeout(120_000);
@@ -15,7 +15,10 @@ let server: OAuth2TestServer;
 beforeAll(async () => {
 	server = await startOAuth2Server({ accessTokenLifetime: 1 });
 });
-afterAll(async () => server.close());
+afterAll(async () => {
+	await server.close();
+	removeUserFolders();
+});
 
 const credential = (tokenUrl: string) => ({
 	type: 'apiAuthOAuth2',
@@ -66,8 +69,10 @@ it('kill -9 at random moments of token renewals: the next process always reads a
 			const answered = server.tokenRequests.filter((r) => r.outcome === 'issued').length;
 			const pending = run(victim).catch(() => undefined);
 			await until(() => server.tokenRequests.length > requestsBefore, 20_000, 'the victim\'s token request');
-			// Somewhere between the request reaching the server and the token being written.
-			await sleep(Math.floor(Math.random() * 15));
+			// Every other round, after the provider answered (while the victim writes the token, or
+			// just after); the others, somewhere between the request reaching the server and the answer.
+			if (round % 2 === 1) await until(() => server.tokenRequests.filter((r) => r.outcome === 'issued').length > answered, 20_000, 'the provider\'s answer');
+			else await sleep(Math.floor(Math.random() * 15));
 			await victim.kill();
 			await pending;
 			if (server.tokenRequests.filter((r) => r.outcome === 'issued').length > answered) killedAfterAnswer++;
@@ -83,5 +88,7 @@ it('kill -9 at random moments of token renewals: the next process always reads a
 	// Whole records only: the checker never found one it could not read.
 	expect(checker.logs.filter((l) => /cannot be read/.test(l.message))).toEqual([]);
 	expect(readdirSync(dir).filter((f) => f.endsWith('.token'))).toHaveLength(1);
+	// Both moments happened: a kill after the provider answered is the case that loses a token.
+	expect(killedAfterAnswer).toBeGreaterThanOrEqual(rounds / 2);
 	console.info(`kill -9 during renewals (file store): ${rounds} rounds, ${killedAfterAnswer} killed after the provider answered; the next run always succeeded (5 of 5 items)`);
 });

@@ -6,7 +6,7 @@
  */
 import { startOAuth2Server, TEST_CLIENT, type OAuth2TestServer } from '../servers/oauth2Server';
 import { type SlowTokenProxy, startSlowTokenProxy } from '../servers/slowTokenProxy';
-import { queueEnvironment, startWorkers, stopWorkers, type WorkerProcess } from '../support/processes';
+import { queueEnvironment, removeUserFolders, replaceDeadWorkers, startWorkers, stopWorkers, type WorkerProcess } from '../support/processes';
 import { type RedisServer, startRedis } from '../support/redis';
 import { findLeaks } from '../support/secrets';
 import { killHolderMidRefresh, parallelItems, rotatingCredential, runEverywhere, sleep, tally, type Tally, until } from './fleet';
@@ -48,8 +48,11 @@ export function refreshSafetySuite(store: 'file' | 'redis'): void {
 	afterAll(async () => {
 		await stopWorkers(workers.filter((w) => w.alive));
 		await Promise.all([server.close(), proxy.close(), redis?.stop()]);
+		removeUserFolders();
 	});
-	beforeEach(() => {
+	beforeEach(async () => {
+		// A test that failed after killing a worker did not get to replace it.
+		workers = await replaceDeadWorkers(workers, env);
 		server.tokenRequests.length = 0;
 		server.apiRequests.length = 0;
 		server.setFault(undefined);
@@ -99,7 +102,6 @@ export function refreshSafetySuite(store: 'file' | 'redis'): void {
 		const { victimEnd, results, resumedMs } = await killHolderMidRefresh(workers, proxy, parallelItems(server.apiUrl, credential, 50), 1_000);
 		const outcome = tally(results);
 		expect(String(victimEnd)).toMatch(/SIGKILL/);
-		workers[0] = (await startWorkers(1, env))[0];
 
 		// After the lease, one survivor renewed with the stored refresh token, which the dead
 		// holder's request had already used: the provider refused it, and every item says so.
@@ -108,6 +110,7 @@ export function refreshSafetySuite(store: 'file' | 'redis'): void {
 		expect(Object.keys(outcome.failures)).toEqual([
 			expect.stringMatching(/invalid_grant.*the refresh token was rejected.*A refresh sent \d+ s earlier by another n8n process never finished \(the process stopped while waiting for the token endpoint\)/),
 		]);
+		expect(outcome.failed).toHaveLength(150);
 		expect(outcome.failed.every((f) => String(f.description).includes('Reconnect the credential'))).toBe(true);
 		expect(resumedMs).toBeGreaterThanOrEqual(LEASE_MS / 2);
 		report(`holder killed 1 s into an 8-s refresh (provider had rotated): the 150 items of the others ${summary(outcome)} after ${resumedMs} ms; token calls: ${server.tokenRequests.length}`);
@@ -118,7 +121,6 @@ export function refreshSafetySuite(store: 'file' | 'redis'): void {
 		const credential = rotatingCredential(proxy.tokenUrl, await freshGrant());
 		const { results } = await killHolderMidRefresh(workers, proxy, parallelItems(server.apiUrl, credential, 50), 1_000);
 		const outcome = tally(results);
-		workers[0] = (await startWorkers(1, env))[0];
 		expect(outcome.failures).toEqual({});
 		expect(outcome.ok).toBe(150);
 		expect(proxy.forwarded).toBe(1);
@@ -131,16 +133,22 @@ export function refreshSafetySuite(store: 'file' | 'redis'): void {
 		server.setFault((record) => (server.tokenRequests.indexOf(record) === 0 ? { kind: 'destroyAfterProcessing' } : undefined));
 		const credential = rotatingCredential(server.tokenUrl, await freshGrant());
 		const outcome = tally(await runEverywhere(workers, parallelItems(server.apiUrl, credential, 50)));
-		expect(server.tokenRequests).toHaveLength(1);
+		// No second refresh within the back-off (at least half of 1 s, lib/backoff.ts). A worker whose
+		// run started after the back-off (a busy machine) may make the one later attempt already.
+		const [first, ...others] = server.tokenRequests;
+		expect(others.length).toBeLessThanOrEqual(1);
+		for (const other of others) expect(other.at - first.at).toBeGreaterThanOrEqual(500);
 		expect(outcome.ok).toBe(0);
-		expect(Object.keys(outcome.failures).every((m) => m.includes('is not sent again blindly'))).toBe(true);
-		expect(outcome.failed.every((f) => String(f.description).includes('reconnect the credential'))).toBe(true);
+		expect(outcome.failed).toHaveLength(200);
+		expect(Object.keys(outcome.failures).filter((m) => !m.includes('is not sent again blindly') && !(others.length && m.includes('invalid_grant')))).toEqual([]);
+		expect(outcome.failed.every((f) => /reconnect the credential/i.test(String(f.description)))).toBe(true);
 
-		// After the back-off, one attempt with the same refresh token: the provider had used it.
+		// After the back-off, one attempt with the same refresh token (unless made above): the provider had used it.
 		await sleep(2_500);
 		const later = tally(await runEverywhere(workers, parallelItems(server.apiUrl, credential, 50)));
 		expect(server.tokenRequests).toHaveLength(2);
 		expect(later.ok).toBe(0);
+		expect(later.failed).toHaveLength(200);
 		expect(Object.keys(later.failures).every((m) => m.includes('invalid_grant'))).toBe(true);
 		report(`connection cut after the provider rotated: ${summary(outcome)}, 1 token call; a run after the back-off: 1 more token call, ${summary(later)}`);
 	});

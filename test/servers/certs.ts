@@ -29,6 +29,8 @@ export interface TestPki {
 	clientKeyEncrypted: string;
 	/** A CA unrelated to the server certificate. */
 	otherCa: KeyPairPem;
+	/** A CA with the server CA's name but another key: it did not sign the server certificate. */
+	impostorCa: KeyPairPem;
 }
 
 export const CLIENT_KEY_PASSPHRASE = 'pass-phrase-for-client-key-Qx7';
@@ -109,7 +111,23 @@ export function testPki(): Promise<TestPki> {
 				.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: CLIENT_KEY_PASSPHRASE })
 				.toString(),
 			otherCa: otherCa.pem,
+			impostorCa: (await makeCa('API Auth Test Server CA')).pem,
 		};
 	})();
 	return pki;
+}
+
+/** A signing key with a self-signed certificate, as an Entra ID app's certificate credential is made (RSA 2048). */
+export async function signingCertificate(name: string): Promise<KeyPairPem> {
+	const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 } as const;
+	const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as unknown as KeyPair;
+	const cert = await x509.X509CertificateGenerator.createSelfSigned({
+		serialNumber: (serial++).toString(16).padStart(2, '0'),
+		name: `CN=${name}`,
+		notBefore: new Date(Date.now() - 86_400_000),
+		notAfter: new Date(Date.now() + 30 * 86_400_000),
+		keys,
+		signingAlgorithm: alg,
+	});
+	return { cert: cert.toString('pem'), key: await keyPem(keys) };
 }

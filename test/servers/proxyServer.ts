@@ -16,11 +16,15 @@ export interface TestProxy {
 	tunnels: Array<{ authority: string; authorization?: string; allowed: boolean }>;
 	/** One entry per absolute-form request. */
 	forwarded: Array<{ method: string; url: string; authorization?: string; allowed: boolean }>;
+	/** Every byte clients sent to the proxy, tunnelled bytes included, in arrival order. */
+	received: Buffer[];
 	close(): Promise<void>;
 }
 
 export interface TestProxyOptions {
 	auth?: { user: string; password: string };
+	/** The loopback address to listen on (default 127.0.0.1). */
+	host?: string;
 }
 
 function isLoopback(host: string): boolean {
@@ -31,6 +35,7 @@ function isLoopback(host: string): boolean {
 export async function startTestProxy(options: TestProxyOptions = {}): Promise<TestProxy> {
 	const tunnels: TestProxy['tunnels'] = [];
 	const forwarded: TestProxy['forwarded'] = [];
+	const received: Buffer[] = [];
 	const sockets = new Set<net.Socket>();
 	const expected = options.auth ? `Basic ${Buffer.from(`${options.auth.user}:${options.auth.password}`).toString('base64')}` : undefined;
 	const authorized = (header: string | undefined): boolean => expected === undefined || header === expected;
@@ -97,19 +102,22 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
 	});
 	server.on('connection', (socket: net.Socket) => {
 		sockets.add(socket);
+		socket.on('data', (chunk: Buffer) => received.push(chunk));
 		socket.on('close', () => sockets.delete(socket));
 	});
 
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const host = options.host ?? '127.0.0.1';
+	await new Promise<void>((resolve) => server.listen(0, host, resolve));
 	const { port } = server.address() as AddressInfo;
-	const url = `http://127.0.0.1:${port}`;
+	const url = `http://${host}:${port}`;
 	const auth = options.auth;
 	return {
 		url,
-		authUrl: auth ? `http://${encodeURIComponent(auth.user)}:${encodeURIComponent(auth.password)}@127.0.0.1:${port}` : url,
+		authUrl: auth ? `http://${encodeURIComponent(auth.user)}:${encodeURIComponent(auth.password)}@${host}:${port}` : url,
 		port,
 		tunnels,
 		forwarded,
+		received,
 		close: () =>
 			new Promise<void>((resolve) => {
 				for (const socket of sockets) socket.destroy();

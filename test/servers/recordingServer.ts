@@ -42,7 +42,8 @@ export interface RecordingServer {
 
 export interface ServerOptions {
 	host?: string;
-	tls?: { cert: string; key: string; requestCert?: boolean; ca?: string };
+	/** requestCert rejects clients without a certificate unless rejectUnauthorized is false (then it only records). */
+	tls?: { cert: string; key: string; requestCert?: boolean; rejectUnauthorized?: boolean; ca?: string };
 	handler?: Handler;
 }
 
@@ -89,7 +90,7 @@ export async function startRecordingServer(options: ServerOptions = {}): Promise
 		});
 	};
 	const server = options.tls
-		? https.createServer({ cert: options.tls.cert, key: options.tls.key, requestCert: options.tls.requestCert ?? false, rejectUnauthorized: options.tls.requestCert ?? false, ca: options.tls.ca }, listener)
+		? https.createServer({ cert: options.tls.cert, key: options.tls.key, requestCert: options.tls.requestCert ?? false, rejectUnauthorized: options.tls.rejectUnauthorized ?? options.tls.requestCert ?? false, ca: options.tls.ca }, listener)
 		: http.createServer(listener);
 	server.keepAliveTimeout = 5_000;
 	const host = options.host ?? '127.0.0.1';

@@ -9,6 +9,9 @@ import type * as ClockModule from '../../lib/clock';
 import type * as AgentsModule from '../../lib/transport/agents';
 import type * as SelectStoreModule from '../../lib/stores/selectStore';
 import type * as TokenManagerModule from '../../lib/tokens/manager';
+import { assertBuildIsFresh } from './builtPackage';
+
+assertBuildIsFresh();
 
 const dist = (path: string): unknown => require(join(__dirname, '..', '..', 'dist', 'lib', path));
 

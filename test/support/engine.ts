@@ -5,6 +5,7 @@
  */
 import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
 import {
+	type ICredentialTestFunctions,
 	type ICredentialDataDecryptedObject,
 	type ICredentials,
 	type ICredentialsHelper,
@@ -25,6 +26,9 @@ import {
 	Workflow,
 } from 'n8n-workflow';
 import { join } from 'node:path';
+import { assertBuildIsFresh } from './builtPackage';
+
+assertBuildIsFresh();
 
 export const PACKAGE_ROOT = join(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-api-auth';
@@ -235,9 +239,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 
 /** Captures what n8n's logger receives (the node logs through it) until the returned function is called. */
 export function captureLogs(): { lines: string[]; stop(): void } {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { Container } = require('@n8n/di') as typeof import('@n8n/di');
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { Logger } = require('@n8n/backend-common') as typeof import('@n8n/backend-common');
 	const logger = Container.get(Logger);
 	const lines: string[] = [];
@@ -247,4 +249,15 @@ export function captureLogs(): { lines: string[]; stop(): void } {
 		}),
 	);
 	return { lines, stop: () => spies.forEach((spy) => spy.mockRestore()) };
+}
+
+/** The editor's Test button: the node's credentialTest method, called as n8n calls it. */
+export async function pressTest(type: string, data: Record<string, unknown>, logs: string[] = []): Promise<{ status: string; message: string }> {
+	const loader = await loadPackage();
+	const node = loader.nodeTypes.apiAuthHttpRequest.type as INodeType;
+	// What the Test path logs through the context n8n gives it goes into `logs`.
+	const log = (level: string) => (message: string, meta?: unknown) => void logs.push(`${level}: ${message} ${meta === undefined ? '' : JSON.stringify(meta)}`);
+	const context = { logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }, helpers: {} } as unknown as ICredentialTestFunctions;
+	const fn = node.methods?.credentialTest?.apiAuthCredentialTest as (this: ICredentialTestFunctions, c: unknown) => Promise<{ status: string; message: string }>;
+	return await fn.call(context, { id: 'c', name: 'c', type, data });
 }

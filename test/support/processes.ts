@@ -10,10 +10,11 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
+import { assertBuildIsFresh } from './builtPackage';
 import type { RunOptions } from './engine';
 
 /** A workflow for a worker: what runWorkflow takes, less the in-process credentials helper. */
@@ -63,29 +64,60 @@ export interface QueueEnvironmentOptions {
 	pollMs?: number;
 	/** Run the package's clock this many times faster than real time, in every worker alike. */
 	clockRate?: number;
+	/**
+	 * Redis store only: 'separate' (the default) gives each worker an n8n folder of its own, as on
+	 * separate hosts; 'shared', one folder for all, as processes of one host.
+	 */
+	hosts?: 'separate' | 'shared';
 }
 
 /**
- * The environment of workers that belong to one n8n installation: one n8n folder (the file
- * store, and n8n's settings file with the encryption key, written before any worker starts) and
- * one Redis when asked. Workers started later with the same environment (a restart) find
- * the same tokens.
+ * The environment of workers that belong to one n8n installation: one encryption key (n8n's
+ * settings file with it is written before any worker starts), one Redis when asked. With the file
+ * store the workers share one n8n folder, as processes of one host do. With Redis each worker
+ * gets its own n8n folder, as workers on separate hosts have: then nothing but Redis coordinates
+ * them (no host file lock in common); `hosts: 'shared'` puts them on one host instead. Workers started later with the same environment (a
+ * restart) find the same tokens.
  */
 export function queueEnvironment(options: QueueEnvironmentOptions): NodeJS.ProcessEnv {
-	const userFolder = mkdtempSync(join(tmpdir(), 'n8n-api-auth-test-workers-'));
 	const encryptionKey = randomBytes(24).toString('base64');
-	mkdirSync(join(userFolder, '.n8n'), { recursive: true });
-	writeFileSync(join(userFolder, '.n8n', 'config'), JSON.stringify({ encryptionKey }), { mode: 0o600 });
 	return {
-		N8N_USER_FOLDER: userFolder,
+		N8N_USER_FOLDER: userFolder(encryptionKey),
 		N8N_ENCRYPTION_KEY: encryptionKey,
 		N8N_LOG_LEVEL: 'silent',
 		N8N_API_AUTH_TOKEN_STORE: options.store,
+		...(options.store === 'redis' && options.hosts !== 'shared' ? { [SEPARATE_HOSTS]: '1' } : {}),
 		...(options.redisUrl ? { N8N_API_AUTH_REDIS_URL: options.redisUrl } : {}),
 		...(options.leaseMs ? { N8N_API_AUTH_LOCK_LEASE_MS: String(options.leaseMs) } : {}),
 		...(options.pollMs ? { N8N_API_AUTH_LOCK_POLL_MS: String(options.pollMs) } : {}),
 		...(options.clockRate && options.clockRate !== 1 ? { TEST_CLOCK_RATE: String(options.clockRate), TEST_CLOCK_EPOCH: String(Date.now()) } : {}),
 	};
+}
+
+/** Set in an environment whose workers each get an n8n folder of their own. */
+const SEPARATE_HOSTS = 'TEST_SEPARATE_HOSTS';
+
+/** An n8n user folder with its settings file (the encryption key), removed with removeUserFolders(). */
+function userFolder(encryptionKey: string): string {
+	const folder = mkdtempSync(join(tmpdir(), 'n8n-api-auth-test-workers-'));
+	mkdirSync(join(folder, '.n8n'), { recursive: true });
+	writeFileSync(join(folder, '.n8n', 'config'), JSON.stringify({ encryptionKey }), { mode: 0o600 });
+	userFolders.add(folder);
+	return folder;
+}
+
+const userFolders = new Set<string>();
+
+/** Removes the n8n folders (encrypted token files, keys) of every environment and worker so far. */
+export function removeUserFolders(): void {
+	for (const folder of userFolders) rmSync(folder, { recursive: true, force: true });
+	userFolders.clear();
+}
+
+/** The environment one worker runs with: its own n8n folder when the environment asks for separate hosts. */
+function workerEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+	if (!env[SEPARATE_HOSTS]) return env;
+	return { ...env, N8N_USER_FOLDER: userFolder(env.N8N_ENCRYPTION_KEY as string) };
 }
 
 function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
@@ -147,7 +179,13 @@ function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
 }
 
 export async function startWorkers(count: number, env: NodeJS.ProcessEnv): Promise<WorkerProcess[]> {
-	return await Promise.all(Array.from({ length: count }, () => startWorker(env)));
+	assertBuildIsFresh();
+	return await Promise.all(Array.from({ length: count }, () => startWorker(workerEnvironment(env))));
+}
+
+/** The same workers, each one that has ended (killed by a test) replaced by a new one. */
+export async function replaceDeadWorkers(workers: WorkerProcess[], env: NodeJS.ProcessEnv): Promise<WorkerProcess[]> {
+	return await Promise.all(workers.map(async (worker) => (worker.alive ? worker : (await startWorkers(1, env))[0])));
 }
 
 /** Waits until no live worker has a token request in flight. */

@@ -35,7 +35,7 @@ describe('network and TLS failures', () => {
 
 describe('HTTP statuses', () => {
 	it.each<[number, 'bearer' | 'apiKey' | 'basic' | 'oauth2', RegExp]>([
-		[401, 'bearer', /do not type "Bearer"/],
+		[401, 'bearer', /^Check the token; it may be wrong, expired or revoked\.$/],
 		[401, 'apiKey', /header or query, parameter name/],
 		[401, 'basic', /user name and password/],
 		[401, 'oauth2', /client ID, client secret, scope and audience/],
@@ -61,7 +61,7 @@ describe('OAuth2 errors', () => {
 		expect(diagnoseOAuthError(code, grant, refreshing)?.fix).toMatch(fix);
 	});
 
-	const settings = { tokenUrl: new URL('https://auth.example.test/oauth/token'), grant: 'clientCredentials' } as OAuth2Settings;
+	const settings = { tokenUrl: new URL('https://auth.example.test/oauth/token'), grant: 'clientCredentials', clientAuth: { method: 'header' } } as OAuth2Settings;
 
 	it('a network failure of the token request (in either shape Boom gives it)', () => {
 		expect(toTokenRequestError({ message: 'Client request error: getaddrinfo ENOTFOUND auth.example.test', code: 'ENOTFOUND' }, settings, false, 0).message).toMatch(/could not be resolved/);

@@ -1,7 +1,10 @@
-/** The package as n8n and npm see it: manifest, exports, and what `npm pack` ships. */
+/** The package as n8n and npm see it (built: dist/): manifest, exports, and what `npm pack` ships. */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertBuildIsFresh } from '../support/builtPackage';
+
+assertBuildIsFresh();
 
 const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../lib/errors';
 import { nextLink } from '../../lib/pagination/linkHeader';
 import { assertMayFollow, firstPageRequest, isEmptyPage, nextPageRequest, type Page, type PaginationSpec } from '../../lib/pagination/next';
-import { valueAtPath } from '../../lib/pagination/paths';
+import { valueAtPath } from '../../lib/json/paths';
 import { decodeBody } from '../../lib/response/shape';
 import type { OutgoingRequest } from '../../lib/transport/types';
 

@@ -1,7 +1,8 @@
 import { ConfigError } from '../../lib/errors';
 import { SecretRegistry } from '../../lib/security/secretRegistry';
 import { bypassesProxy, parseBypassList } from '../../lib/transport/noProxy';
-import { parseProxyUrl, proxyFor, resolveProxy } from '../../lib/transport/proxy';
+import { isLoopbackHost, mayUseProxy, type UrlPolicy } from '../../lib/security/urlPolicy';
+import { parseProxyUrl, type ProxyInput, proxyFor as proxyForTls, resolveProxy } from '../../lib/transport/proxy';
 
 const bypass = (list: string, url: string) => bypassesProxy(new URL(url), parseBypassList(list));
 
@@ -39,29 +40,34 @@ describe('bypass list (NO_PROXY)', () => {
 	});
 });
 
+/** Proxy selection on its own: every proxy of these tests is listed, so the URL policy never intervenes. */
+const LISTED: UrlPolicy = { allowedDomains: ['https-proxy', 'http-proxy', 'lower', 'upper', 'node-proxy'], allowPlainHttp: true };
+const resolveListed = (input: ProxyInput, env: NodeJS.ProcessEnv) => resolveProxy(input, env, new SecretRegistry(), LISTED);
+const proxyFor = (url: URL, settings: ReturnType<typeof resolveListed>) => proxyForTls(url, settings, true);
+
 describe('proxy settings', () => {
 	const env = { HTTPS_PROXY: 'http://https-proxy:3128', HTTP_PROXY: 'http-proxy:8080', NO_PROXY: 'internal.test' };
 
 	it('the environment: HTTPS_PROXY for https, HTTP_PROXY for http (no scheme means http), NO_PROXY', () => {
-		const settings = resolveProxy({}, env, new SecretRegistry());
+		const settings = resolveListed({}, env);
 		expect(proxyFor(new URL('https://api.test/'), settings)?.url.href).toBe('http://https-proxy:3128/');
 		expect(proxyFor(new URL('http://api.test/'), settings)?.url.href).toBe('http://http-proxy:8080/');
 		expect(proxyFor(new URL('https://svc.internal.test/'), settings)).toBeUndefined();
 	});
 
 	it('lower-case variables win; no fallback from one scheme to the other', () => {
-		const settings = resolveProxy({}, { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' }, new SecretRegistry());
+		const settings = resolveListed({}, { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' });
 		expect(proxyFor(new URL('https://api.test/'), settings)?.url.host).toBe('lower:1');
 		expect(proxyFor(new URL('http://api.test/'), settings)).toBeUndefined();
-		expect(resolveProxy({}, {}, new SecretRegistry())).toBeUndefined();
+		expect(resolveListed({}, {})).toBeUndefined();
 	});
 
 	it('the node\'s options replace the environment, each on its own', () => {
-		const both = resolveProxy({ url: 'http://node-proxy:3128', bypass: 'api.test' }, env, new SecretRegistry());
+		const both = resolveListed({ url: 'http://node-proxy:3128', bypass: 'api.test' }, env);
 		expect(proxyFor(new URL('http://other.test/'), both)?.url.host).toBe('node-proxy:3128');
 		expect(proxyFor(new URL('https://api.test/'), both)).toBeUndefined();
 		expect(proxyFor(new URL('https://svc.internal.test/'), both)?.url.host).toBe('node-proxy:3128');
-		const onlyBypass = resolveProxy({ bypass: '*' }, env, new SecretRegistry());
+		const onlyBypass = resolveListed({ bypass: '*' }, env);
 		expect(proxyFor(new URL('https://api.test/'), onlyBypass)).toBeUndefined();
 	});
 
@@ -79,5 +85,45 @@ describe('proxy settings', () => {
 		expect(() => parseProxyUrl('https://proxy.test', 'HTTPS_PROXY', secrets)).toThrow('HTTPS_PROXY: "https:" proxies are not supported');
 		expect(() => parseProxyUrl('socks5://proxy.test', 'Proxy', secrets)).toThrow(ConfigError);
 		expect(() => parseProxyUrl('http://u:s3cr3t@[bad', 'Proxy', secrets)).toThrow('Proxy: is not a valid proxy URL');
+	});
+});
+
+describe('the proxy rule (the URL policy judges the proxy as part of the path)', () => {
+	const corporate = { url: new URL('http://proxy.corp.test:3128/'), field: 'HTTPS_PROXY' };
+	const policy = (allowedDomains: string[], allowPlainHttp = true): UrlPolicy => ({ allowedDomains, allowPlainHttp });
+
+	it('a verified https:// request goes through any proxy: the tunnel hides the credential', () => {
+		expect(mayUseProxy(new URL('https://api.example.com/'), corporate, policy(['api.example.com']), true)).toBe(true);
+	});
+
+	it('a request the proxy could read (http://, or TLS errors ignored) is refused unless the proxy is listed', () => {
+		expect(() => mayUseProxy(new URL('http://api.example.com/'), corporate, policy(['api.example.com']), true)).toThrow(
+			'HTTPS_PROXY: the proxy proxy.corp.test:3128 could read the credential ("http://api.example.com" is plain http), and it is not in the credential\'s allowed domains',
+		);
+		expect(() => mayUseProxy(new URL('https://api.example.com/'), corporate, policy(['api.example.com']), false)).toThrow(/TLS errors are ignored/);
+		// An empty list allows any target host, but lists no proxy.
+		expect(() => mayUseProxy(new URL('http://api.example.com/'), corporate, policy([]), true)).toThrow(ConfigError);
+		expect(mayUseProxy(new URL('http://api.example.com/'), corporate, policy(['api.example.com', '*.corp.test']), true)).toBe(true);
+	});
+
+	it('a loopback target is reached directly, unless the proxy is listed', () => {
+		for (const target of ['http://127.0.0.1:8080/', 'https://localhost/', 'http://[::1]/']) {
+			expect(mayUseProxy(new URL(target), corporate, policy([]), false)).toBe(false);
+		}
+		expect(mayUseProxy(new URL('http://127.0.0.1/'), corporate, policy(['127.0.0.1', 'proxy.corp.test']), true)).toBe(true);
+	});
+
+	it('proxyFor applies it, after the bypass list', () => {
+		const settings = resolveProxy({}, { HTTP_PROXY: 'http://proxy.corp.test:3128', NO_PROXY: 'api.example.com' }, new SecretRegistry(), policy([]));
+		expect(proxyForTls(new URL('http://127.0.0.1/'), settings, true)).toBeUndefined();
+		expect(proxyForTls(new URL('http://api.example.com/'), settings, true)).toBeUndefined();
+		expect(() => proxyForTls(new URL('http://other.example.com/'), settings, true)).toThrow(/^HTTP_PROXY: the proxy/);
+	});
+});
+
+describe('loopback by name', () => {
+	it('only exact localhost and literal loopback addresses count; *.localhost names may go to DNS', () => {
+		for (const host of ['localhost', 'LOCALHOST', 'localhost.', '127.0.0.1', '127.9.8.7', '[::1]', '::1']) expect(isLoopbackHost(host)).toBe(true);
+		for (const host of ['api.localhost', 'evil.localhost', 'localhost.example.com', '128.0.0.1', '::2', '0.0.0.0']) expect(isLoopbackHost(host)).toBe(false);
 	});
 });

@@ -8,7 +8,7 @@ const base: OAuth2Settings = {
 	tokenUrl: new URL('https://auth.example.com/oauth/token'),
 	clientId: 'orders-client',
 	clientSecret: 'S3cret',
-	clientAuth: 'header',
+	clientAuth: { method: 'header' },
 	scopes: ['write', 'read'],
 	audience: 'https://api.example.com',
 	resources: [],

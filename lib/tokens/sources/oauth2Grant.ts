@@ -2,6 +2,7 @@
  * Token source: an OAuth2 grant through simple-oauth2 (client credentials, password, or the
  * refresh token of an authorization-code credential), its answer read by tokenResponse.ts.
  */
+import { clientAuthIdentity } from '../../oauth2/clientAuth';
 import { jwtExpiry } from '../../oauth2/jwt';
 import type { OAuth2Settings } from '../../oauth2/settings';
 import { requestGrant, requestRefresh, type TokenPayload } from '../../oauth2/simpleOAuth2';
@@ -44,6 +45,8 @@ export function oauth2GrantSource(settings: OAuth2Settings): TokenSource {
 			user: settings.username ?? '',
 			password: settings.password ? sha256(settings.password) : '',
 			seed: settings.seed ? sha256(settings.seed.refreshToken ?? settings.seed.accessToken ?? '') : '',
+			// Only for the key- and certificate-based methods: state stored before they existed stays valid.
+			...(settings.clientAuth.method === 'header' || settings.clientAuth.method === 'body' ? {} : { clientAuth: clientAuthIdentity(settings.clientAuth) }),
 		}),
 		seed(now) {
 			const { seed } = settings;

@@ -7,6 +7,7 @@ export const AUTHENTICATION_OPTIONS = [
 	{ name: 'Basic Auth', value: 'apiAuthBasic' },
 	{ name: 'OAuth2', value: 'apiAuthOAuth2' },
 	{ name: 'OAuth2 (Connect)', value: 'apiAuthOAuth2Connect' },
+	{ name: 'Token Request (Login)', value: 'apiAuthTokenRequest' },
 ] as const;
 
 export const CREDENTIAL_TEST_METHOD = 'apiAuthCredentialTest';
