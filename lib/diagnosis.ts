@@ -52,6 +52,15 @@ export function diagnoseStatus(status: number, method?: MethodLabel): Diagnosis 
 
 export type GrantLabel = 'clientCredentials' | 'password' | 'authorizationCode' | 'jwtBearer';
 
+/**
+ * Whether the answer means the refresh token is dead, so that only reconnecting helps:
+ * invalid_grant (RFC 6749 §5.2) and GitHub's bad_refresh_token, sent with HTTP 200.
+ */
+export function revokesGrant(code: string | undefined, refreshing: boolean): boolean {
+	return refreshing && (code === 'invalid_grant' || code === 'bad_refresh_token');
+}
+
+/** OAuth error codes (RFC 6749 §5.2, RFC 8707) and GitHub's own, which it sends with HTTP 200. */
 const EMPTY_SECRET_FIX = 'The Client Secret field is empty: fill it in (a confidential client must authenticate), or check the Client Authentication setting if the provider expects the secret elsewhere.';
 
 export function diagnoseOAuthError(code: string | undefined, grant: GrantLabel, refreshing: boolean, context: { clientSecretEmpty?: boolean } = {}): Diagnosis | undefined {
@@ -60,10 +69,21 @@ export function diagnoseOAuthError(code: string | undefined, grant: GrantLabel, 
 		return { summary: `the token endpoint did not accept the client without a secret (${code})`, fix: EMPTY_SECRET_FIX };
 	}
 	switch (code) {
+		case 'incorrect_client_credentials':
 		case 'invalid_client':
 			return {
-				summary: 'the token endpoint rejected the client (invalid_client)',
+				summary: `the token endpoint rejected the client (${code})`,
 				fix: 'Check the client ID and client secret, and the Client Authentication setting (header or body) the provider expects.',
+			};
+		case 'bad_refresh_token':
+			return {
+				summary: `the refresh token was rejected: it expired or was revoked (${code})`,
+				fix: 'Reconnect the credential (press Connect again, or paste a new refresh token).',
+			};
+		case 'bad_verification_code':
+			return {
+				summary: 'the authorization code was rejected: it is wrong, used already or expired (bad_verification_code)',
+				fix: 'Authorize again: an authorization code works once, within minutes of the authorization.',
 			};
 		case 'invalid_grant':
 			if (grant === 'password' && !refreshing) {

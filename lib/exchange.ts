@@ -1,7 +1,7 @@
 /**
  * The path of one request carrying a credential: URL policy check, the credential applied,
  * the request sent, redirects followed by the rules below, and one retry after the credential
- * was renewed (OAuth2 after 401).
+ * was renewed (a token after 401, or after a body that says the token expired).
  *
  * Redirect rules: same origin keeps the credential; a cross-origin redirect drops it (the
  * Authorization header, the API key header or query parameter, cookies, the client certificate), and its target must
@@ -10,7 +10,7 @@
 import { assertApiCallsAllowed } from './auth/connection';
 import type { AuthTrace, RequestContext } from './auth/types';
 import { clock } from './clock';
-import { ConfigError } from './errors';
+import { ApiResponseError, ConfigError } from './errors';
 import type { AuthSession } from './session';
 import { assertMaySendSecrets, isHostAllowed } from './security/urlPolicy';
 import { agentFor } from './transport/agents';
@@ -111,11 +111,22 @@ export async function exchange(
 			}
 		}
 
-		if (authenticated && !renewed && authenticator.renew && (await authenticator.renew(response.status, trace, context))) {
+		if (authenticated && !renewed && authenticator.renew && (await authenticator.renew(response, trace, context))) {
 			renewed = true;
 			current = copyRequest(request);
 			redirects = 0;
 			continue;
+		}
+		// One renewal, one retry, never a loop. A status says "failed" by itself; a body that still
+		// says "expired" under a 2xx status would pass for a result.
+		const stillExpired = authenticated && renewed && response.status < 400 ? authenticator.expiredBy?.(response) : undefined;
+		if (stillExpired) {
+			throw new ApiResponseError(`${displayUrl(response.url)}: the API still says the token expired (${stillExpired}) after it was renewed`, {
+				status: response.status,
+				url: response.url,
+				fix: 'Check Token Expired Body Path and Values (they may match answers that are not about the token), and the scope and audience the API requires.',
+				body: '',
+			});
 		}
 		return response;
 	}

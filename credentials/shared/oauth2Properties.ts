@@ -5,6 +5,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 import { secretDescription } from './properties';
+import { tokenExpiredProperties } from './tokenExpired';
 
 export const clientAuthenticationProperty: INodeProperties = {
 	displayName: 'Client Authentication',
@@ -142,13 +143,7 @@ export const tokenUseProperties: INodeProperties[] = [
 		default: 'access_token',
 		displayOptions: { show: { tokenPlacement: ['query'] } },
 	},
-	{
-		displayName: 'Token Expired Status Codes',
-		name: 'expiredStatusCodes',
-		type: 'string',
-		default: '401',
-		description: 'API answers that mean "token expired": the token is renewed once and the request sent once more. Separate several with commas, e.g. 401, 403, 419.',
-	},
+	...tokenExpiredProperties,
 	{
 		displayName: 'Refresh Before Expiry (Seconds)',
 		name: 'refreshMarginSeconds',
@@ -164,6 +159,14 @@ export const tokenUseProperties: INodeProperties[] = [
 		typeOptions: { minValue: 0, maxValue: 90 },
 		default: 10,
 		description: '… but never earlier than this share of the token\'s lifetime before expiry, so short-lived tokens are still used most of their life.',
+	},
+	{
+		displayName: 'Clock Skew Allowance (Seconds)',
+		name: 'clockSkewSeconds',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 2,
+		description: 'A token is no longer sent this many seconds before it expires, in case the provider\'s clock runs ahead of this machine\'s (at most a fifth of the token\'s lifetime)',
 	},
 	{
 		displayName: 'Default Token Lifetime (Minutes)',

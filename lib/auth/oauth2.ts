@@ -8,6 +8,7 @@ import { OAUTH2_FIELDS, type OAuth2Settings, readOAuth2Settings, readTokenSeed }
 import type { TokenSource } from '../tokens/source';
 import { jwtBearerSource } from '../tokens/sources/jwtBearer';
 import { oauth2GrantSource } from '../tokens/sources/oauth2Grant';
+import { readExpiredSignal } from './expiredSignal';
 import { tokenAuthenticator } from './tokenAuth';
 import type { AuthMethod } from './types';
 
@@ -32,7 +33,7 @@ function createOAuth2(connect: boolean): AuthMethod['create'] {
 		if (settings.clientSecret) deps.secrets.add(...clientBasicForms(settings.clientId, settings.clientSecret));
 		return tokenAuthenticator(
 			SOURCES[settings.grant](settings),
-			{ tokenUrls: [{ url: settings.tokenUrl, field: OAUTH2_FIELDS.tokenUrl }], placement: settings.placement, expiredStatuses: settings.expiredStatuses, clientAuth: keyProof(settings)?.described },
+			{ tokenUrls: [{ url: settings.tokenUrl, field: OAUTH2_FIELDS.tokenUrl }], placement: settings.placement, expired: readExpiredSignal(reader), clientAuth: keyProof(settings)?.described },
 			deps,
 		);
 	};

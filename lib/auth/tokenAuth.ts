@@ -11,6 +11,7 @@ import { agentFor } from '../transport/agents';
 import { findHeader, removeHeader, setHeader } from '../transport/headers';
 import type { OutgoingRequest } from '../transport/types';
 import { authorizationValue } from './bearer';
+import { type ExpiredSignal, expiredReason } from './expiredSignal';
 import type { AuthDeps, Authenticator, AuthTrace, RequestContext } from './types';
 
 /** Where the token goes: the Authorization header with a prefix, another header, a query parameter or a cookie. */
@@ -48,8 +49,8 @@ export interface TokenUse {
 	 */
 	tokenUrls: Array<{ url: URL; field: string }>;
 	placement: TokenPlacement;
-	/** API answers that mean "this token expired". */
-	expiredStatuses: number[];
+	/** API answers that mean "this token expired" (a status, or a value in the body). */
+	expired: ExpiredSignal;
 	/** For the trace: how the client proves itself when not by secret (never key material). */
 	clientAuth?: string;
 }
@@ -70,9 +71,12 @@ export function tokenAuthenticator(source: TokenSource, use: TokenUse, { connect
 	const obtain = async (trace: AuthTrace, context: RequestContext): Promise<string> => {
 		checkTokenUrls();
 		const { state, source: origin } = await manager.token({ deadline: context.deadline, rejected: context.rejectedToken });
-		trace.tokenSource = origin;
+		// A retry carries a renewed token, whether this item's renewal or another item's fetched it.
+		trace.tokenSource = context.renewedBecause ? 'refreshed' : origin;
+		trace.renewedBecause = context.renewedBecause;
 		if (use.clientAuth) trace.clientAuth = use.clientAuth;
 		trace.expiresAt = new Date(state.expiresAt).toISOString();
+		trace.expirySource = state.expirySource;
 		return state.accessToken;
 	};
 
@@ -85,9 +89,12 @@ export function tokenAuthenticator(source: TokenSource, use: TokenUse, { connect
 		strip(request) {
 			unplace(request, placement);
 		},
-		async renew(status, trace, context) {
-			if (!use.expiredStatuses.includes(status) || context.sentToken === undefined) return false;
+		expiredBy: (response) => expiredReason(use.expired, response),
+		async renew(response, trace, context) {
+			const reason = expiredReason(use.expired, response);
+			if (!reason || context.sentToken === undefined) return false;
 			context.rejectedToken = context.sentToken;
+			context.renewedBecause = reason;
 			await obtain(trace, context);
 			return true;
 		},

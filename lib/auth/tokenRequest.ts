@@ -21,7 +21,7 @@ export const tokenRequestAuth: AuthMethod = {
 		if (refresh) tokenUrls.push({ url: refresh.url, field: TOKEN_REQUEST_FIELDS.refreshUrl });
 		return tokenAuthenticator(
 			tokenRequestSource(settings, deps.secrets, (url) => agentFor(url, tls, proxy)),
-			{ tokenUrls, placement: settings.placement, expiredStatuses: settings.expiredStatuses },
+			{ tokenUrls, placement: settings.placement, expired: { statuses: settings.expiredStatuses } },
 			deps,
 		);
 	},

@@ -1,7 +1,7 @@
 /** What each credential type brings: a reader of its fields and an authenticator for requests. */
 import type { MethodLabel } from '../diagnosis';
 import type { SecretRegistry } from '../security/secretRegistry';
-import type { OutgoingRequest } from '../transport/types';
+import type { HttpResponse, OutgoingRequest } from '../transport/types';
 import type { ConnectionSettings } from './connection';
 import type { CredentialReader } from './credentialReader';
 import type { CoreServices } from '../services';
@@ -11,6 +11,10 @@ export interface AuthTrace {
 	method: MethodLabel;
 	tokenSource?: 'cache' | 'store' | 'fetched' | 'refreshed' | 'credential';
 	expiresAt?: string;
+	/** Which signal set that expiry: expires_in, expires_at, jwt (the token's exp), default. */
+	expirySource?: string;
+	/** Set when the request was sent again with a renewed token: what the API answered ("HTTP 401", "errcode = 40001"). */
+	renewedBecause?: string;
 	/** How the client authenticated at the token endpoint when it is not by secret, e.g. "private_key_jwt, RS256, kid=cert-1". */
 	clientAuth?: string;
 	/** Where each secret came from: "stored", "env:NAME" or "file:NAME". */
@@ -25,6 +29,8 @@ export interface RequestContext {
 	sentToken?: string;
 	/** A token the API rejected: not to be sent again. */
 	rejectedToken?: string;
+	/** Why the credential was renewed for a retry ("HTTP 401", "errcode = 40001"), once it was. */
+	renewedBecause?: string;
 }
 
 export interface Authenticator {
@@ -33,10 +39,13 @@ export interface Authenticator {
 	/** Removes the credential from a request, e.g. before following a cross-origin redirect. */
 	strip(request: OutgoingRequest): void;
 	/**
-	 * The API answered `status` to a request carrying this credential. Resolves true when the
-	 * credential was renewed and one retry may succeed (OAuth2 after 401); static credentials never renew.
+	 * The API answered `response` to a request carrying this credential. Resolves true when the
+	 * credential was renewed and one retry may succeed (a token after 401, or after a body that says
+	 * "expired"); static credentials never renew.
 	 */
-	renew?(status: number, trace: AuthTrace, context: RequestContext): Promise<boolean>;
+	renew?(response: HttpResponse, trace: AuthTrace, context: RequestContext): Promise<boolean>;
+	/** Why `response` means "token expired" (for the error when it still does after the renewal). */
+	expiredBy?(response: HttpResponse): string | undefined;
 	/** Obtains what the first request needs (OAuth2: a token) and says what it got; for the credential test. */
 	warmUp?(): Promise<string>;
 }

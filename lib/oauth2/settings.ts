@@ -42,9 +42,9 @@ export interface OAuth2Settings {
 	password?: string;
 	seed?: TokenSeed;
 	placement: TokenPlacement;
-	expiredStatuses: number[];
 	refreshMarginMs: number;
 	refreshWindowShare: number;
+	clockSkewMs: number;
 	defaultLifetimeMs: number;
 	retryUnknownOutcome: boolean;
 	mapping: TokenFieldMapping;
@@ -67,10 +67,11 @@ export const OAUTH2_FIELDS = {
 	accessToken: 'Access Token',
 	placement: 'Send Token In',
 	prefix: 'Header Prefix',
-	queryName: 'Query Parameter Name',
 	expiredStatuses: 'Token Expired Status Codes',
+	queryName: 'Query Parameter Name',
 	margin: 'Refresh Before Expiry (Seconds)',
 	window: 'Refresh Window (% of Lifetime)',
+	skew: 'Clock Skew Allowance (Seconds)',
 	lifetime: 'Default Token Lifetime (Minutes)',
 	connect: 'Connect',
 } as const;
@@ -173,9 +174,9 @@ export function readOAuth2Settings(reader: CredentialReader, connect: boolean, t
 		resources: splitList(reader.string('resource', OAUTH2_FIELDS.resource)),
 		extraParams: parseExtraParams(reader.string('extraTokenParameters', OAUTH2_FIELDS.extra)),
 		placement: placementKind === 'header' ? { kind: 'header', prefix } : { kind: 'query', name: queryName },
-		expiredStatuses: parseStatuses(reader.string('expiredStatusCodes', OAUTH2_FIELDS.expiredStatuses)),
 		refreshMarginMs: reader.number('refreshMarginSeconds', OAUTH2_FIELDS.margin, 60, { min: 0 }) * 1000,
 		refreshWindowShare: Math.min(0.9, reader.number('refreshWindowPercent', OAUTH2_FIELDS.window, 10, { min: 0 }) / 100),
+		clockSkewMs: reader.number('clockSkewSeconds', OAUTH2_FIELDS.skew, 2, { min: 0 }) * 1000,
 		defaultLifetimeMs: reader.number('defaultLifetimeMinutes', OAUTH2_FIELDS.lifetime, 60, { min: 1 / 60 }) * 60_000,
 		retryUnknownOutcome: reader.boolean('retryRefreshOnUnknownOutcome'),
 		mapping: reader.boolean('customTokenResponse')

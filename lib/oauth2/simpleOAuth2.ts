@@ -4,11 +4,14 @@
  *   turned into TokenRequestError here and never passed on;
  * - its debug log prints the request options (secret included): its namespaces are switched off;
  * - invalid client id/secret characters make Joi errors that quote the value: settings.ts checks first;
- * - a non-JSON answer becomes a clear error naming the content type.
+ * - it reads only bodies labelled JSON: wreck is told to hand any other body over as bytes, which
+ *   are read as JSON or as a form here (tokenAnswer.ts); a 2xx answer carrying `error` is an OAuth
+ *   error like a 400 (GitHub answers 200 with bad_verification_code / bad_refresh_token);
+ * - a redirect is reported, never followed: the client secret would travel with it.
  */
 import { dirname } from 'node:path';
 import { AuthorizationCode, ClientCredentials, type ModuleOptions, ResourceOwnerPassword } from 'simple-oauth2';
-import { diagnoseKeyAuthFailure, diagnoseNetwork, diagnoseOAuthError, diagnoseStatus, type GrantLabel } from '../diagnosis';
+import { diagnoseKeyAuthFailure, diagnoseNetwork, diagnoseOAuthError, diagnoseStatus, revokesGrant } from '../diagnosis';
 import { TokenRequestError } from '../errors';
 import { retryAfterSeconds } from '../transport/retry';
 import { displayUrl } from '../transport/send';
@@ -16,6 +19,8 @@ import type http from 'node:http';
 import { clientRequestParts, keyAuthFailure } from './clientAuth';
 import { JWT_BEARER_GRANT } from './jwtBearer';
 import type { OAuth2Settings } from './settings';
+import { decodeTokenAnswer, describeBody, type TokenAnswer } from './tokenAnswer';
+import { valueAtPath as readPath } from '../json/paths';
 
 (function silenceSimpleOAuth2Debug(): void {
 	try {
@@ -57,8 +62,28 @@ function moduleOptions(settings: OAuth2Settings, grantType: string, now: number)
 	};
 }
 
+/** Marks the redirect a token endpoint answered; found again in toTokenRequestError. */
+interface RefusedRedirect {
+	redirect: { status: number; location: string };
+}
+
+/** wreck's hook before it follows a redirect: it never does (no secret leaves for another address). */
+function refuseRedirect(_method: string, status: number, location: string, _headers: unknown, _options: unknown, next: (error?: Error) => void): void {
+	next(Object.assign(new Error('the token endpoint redirected'), { redirect: { status, location } } satisfies RefusedRedirect));
+}
+
 function httpOptions(transport: TokenTransport): Record<string, unknown> {
-	return { agent: transport.agent, timeout: transport.timeoutMs, redirects: 0, headers: { 'User-Agent': 'n8n-nodes-api-auth' } };
+	return {
+		agent: transport.agent,
+		timeout: transport.timeoutMs,
+		// One redirect "allowed" so that wreck asks beforeRedirect, which refuses it; 303 included.
+		redirects: 1,
+		redirect303: true,
+		beforeRedirect: refuseRedirect,
+		// Not 'strict': a body not labelled JSON arrives as bytes instead of an error without it.
+		json: true,
+		headers: { 'User-Agent': 'n8n-nodes-api-auth' },
+	};
 }
 
 /**
@@ -74,7 +99,8 @@ export function commonParams(settings: OAuth2Settings, refresh = false): Record<
 	return params;
 }
 
-interface BoomLike {
+/** Boom wraps the error refuseRedirect passes, keeping its `redirect` on itself. */
+interface BoomLike extends Partial<RefusedRedirect> {
 	message?: string;
 	code?: string;
 	output?: { statusCode?: number };
@@ -91,11 +117,53 @@ function header(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
 
+/** An OAuth error answer (RFC 6749 §5.2), whatever its status: the diagnosis names the fix. */
+function oauthFailure(
+	prefix: string,
+	endpoint: string,
+	answer: { status: number; body: TokenAnswer; retryAfter?: number; date?: string },
+	settings: OAuth2Settings,
+	refreshing: boolean,
+	now: number,
+): TokenRequestError | undefined {
+	const { status, body } = answer;
+	const oauthError = typeof body.error === 'string' && body.error ? body.error : undefined;
+	if (!oauthError) return undefined;
+	const oauthErrorDescription = typeof body.error_description === 'string' ? body.error_description : undefined;
+	const detail = oauthErrorDescription ? ` (${oauthErrorDescription})` : '';
+	// The exact 2xx status is not known here (simple-oauth2 keeps it), and does not matter.
+	const where = status < 300 ? `a successful answer carrying error ${oauthError}` : `HTTP ${status}, ${oauthError}`;
+	const keyed = keyAuthFailure(settings, oauthError, oauthErrorDescription, answer.date, now);
+	const oauth = keyed ? diagnoseKeyAuthFailure(keyed) : diagnoseOAuthError(oauthError, settings.grant, refreshing, {
+		// Key-based client authentication has no secret by design.
+		clientSecretEmpty: !settings.clientSecret && (settings.clientAuth.method === 'header' || settings.clientAuth.method === 'body'),
+	});
+	if (!oauth && status >= 300) return undefined;
+	return new TokenRequestError(`${prefix}: ${where}${detail}${oauth ? `: ${oauth.summary}` : ''}`, {
+		endpoint,
+		status,
+		oauthError,
+		oauthErrorDescription,
+		fix: oauth?.fix ?? 'The provider refused the token request; see its documentation for this error code.',
+		grantRevoked: revokesGrant(oauthError, refreshing),
+		retryAfterSeconds: answer.retryAfter,
+	});
+}
+
 /** simple-oauth2 / wreck failure → TokenRequestError with the endpoint, status, OAuth error and fix. */
 export function toTokenRequestError(error: unknown, settings: OAuth2Settings, refreshing: boolean, now: number): TokenRequestError {
 	const e = error as BoomLike;
 	const endpoint = displayUrl(settings.tokenUrl);
 	const prefix = `Token request to ${endpoint} failed`;
+	const { redirect } = e;
+	if (redirect) {
+		const target = new URL(redirect.location, settings.tokenUrl);
+		return new TokenRequestError(`${prefix}: the token endpoint redirected to ${target.host}; use the final URL`, {
+			endpoint,
+			status: redirect.status,
+			fix: `Set the Access Token URL to the address it redirects to (${displayUrl(target)}). Token requests never follow redirects: the client secret would go with them.`,
+		});
+	}
 	const res = e.data?.res;
 	const status = res?.statusCode;
 	const retryAfter = retryAfterSeconds(header(res?.headers?.['retry-after']), now);
@@ -116,29 +184,13 @@ export function toTokenRequestError(error: unknown, settings: OAuth2Settings, re
 	}
 
 	const payload = e.data?.payload;
-	const body = payload && typeof payload === 'object' && !Buffer.isBuffer(payload) ? (payload as Record<string, unknown>) : undefined;
+	const body = Buffer.isBuffer(payload) ? decodeTokenAnswer(payload) : payload && typeof payload === 'object' ? (payload as TokenAnswer) : undefined;
+	const oauth = body && oauthFailure(prefix, endpoint, { status, body, retryAfter, date: header(res?.headers?.date) }, settings, refreshing, now);
+	if (oauth) return oauth;
 	const oauthError = typeof body?.error === 'string' ? body.error : undefined;
 	const oauthErrorDescription = typeof body?.error_description === 'string' ? body.error_description : undefined;
 	const contentType = header(res?.headers?.['content-type']) ?? 'no content type';
 
-	const grant: GrantLabel = settings.grant;
-	const keyed = oauthError ? keyAuthFailure(settings, oauthError, oauthErrorDescription, header(res?.headers?.date), now) : undefined;
-	const oauth = keyed ? diagnoseKeyAuthFailure(keyed) : diagnoseOAuthError(oauthError, grant, refreshing, {
-		// Key-based client authentication has no secret by design.
-		clientSecretEmpty: !settings.clientSecret && (settings.clientAuth.method === 'header' || settings.clientAuth.method === 'body'),
-	});
-	if (oauth) {
-		const detail = oauthErrorDescription ? ` (${oauthErrorDescription})` : '';
-		return new TokenRequestError(`${prefix}: HTTP ${status}, ${oauthError}${detail}: ${oauth.summary}`, {
-			endpoint,
-			status,
-			oauthError,
-			oauthErrorDescription,
-			fix: oauth.fix,
-			grantRevoked: oauthError === 'invalid_grant' && refreshing,
-			retryAfterSeconds: retryAfter,
-		});
-	}
 	if (status >= 200 && status < 300) {
 		const malformed = Buffer.isBuffer(payload);
 		return new TokenRequestError(
@@ -157,12 +209,51 @@ export function toTokenRequestError(error: unknown, settings: OAuth2Settings, re
 	});
 }
 
-async function call<T>(settings: OAuth2Settings, refreshing: boolean, now: () => number, run: () => Promise<T>): Promise<T> {
+/**
+ * The answer as the endpoint sent it. simple-oauth2 adds an `expires_at` Date derived from
+ * `expires_in` (dropped: the lifetime is counted here), and spreads a body wreck left as bytes
+ * into an object of byte values (put back together and decoded).
+ */
+function sentAnswer(token: Record<string, unknown>): TokenAnswer | Buffer {
+	if (typeof token['0'] === 'number') {
+		const bytes: number[] = [];
+		for (let i = 0; typeof token[i] === 'number'; i++) bytes.push(token[i] as number);
+		const body = Buffer.from(bytes);
+		return decodeTokenAnswer(body) ?? body;
+	}
+	const answer = { ...token };
+	if (answer.expires_at instanceof Date && 'expires_in' in answer) delete answer.expires_at;
+	return answer;
+}
+
+/** A 2xx answer: the token fields, or the OAuth error or unreadable body it carries instead. */
+function tokenOrFailure(token: Record<string, unknown>, settings: OAuth2Settings, refreshing: boolean, now: number): TokenPayload {
+	const endpoint = displayUrl(settings.tokenUrl);
+	const prefix = `Token request to ${endpoint} failed`;
+	const answer = sentAnswer(token);
+	if (Buffer.isBuffer(answer)) {
+		throw new TokenRequestError(`${prefix}: the answer is ${describeBody(answer)}, not JSON or a form`, {
+			endpoint,
+			status: 200,
+			fix: 'Check the Access Token URL: it must be the provider\'s token endpoint, not a login page or the API itself.',
+		});
+	}
+	const accessToken = readPath(answer, settings.mapping.accessToken);
+	if (typeof accessToken !== 'string' || !accessToken) {
+		const oauth = oauthFailure(prefix, endpoint, { status: 200, body: answer }, settings, refreshing, now);
+		if (oauth) throw oauth;
+	}
+	return answer;
+}
+
+async function call(settings: OAuth2Settings, refreshing: boolean, now: () => number, run: () => Promise<{ token: Record<string, unknown> }>): Promise<TokenPayload> {
+	let token: Record<string, unknown>;
 	try {
-		return await run();
+		token = (await run()).token;
 	} catch (error) {
 		throw toTokenRequestError(error, settings, refreshing, now());
 	}
+	return tokenOrFailure(token, settings, refreshing, now());
 }
 
 export async function requestGrant(settings: OAuth2Settings, transport: TokenTransport, now: () => number): Promise<TokenPayload> {
@@ -170,13 +261,10 @@ export async function requestGrant(settings: OAuth2Settings, transport: TokenTra
 		if (settings.grant === 'password') {
 			const { options, params } = moduleOptions(settings, 'password', now());
 			const client = new ResourceOwnerPassword(options);
-			const token = await client.getToken({ ...commonParams(settings), ...params, username: settings.username as string, password: settings.password as string } as never, httpOptions(transport));
-			return token.token as TokenPayload;
+			return await client.getToken({ ...commonParams(settings), ...params, username: settings.username as string, password: settings.password as string } as never, httpOptions(transport));
 		}
 		const { options, params } = moduleOptions(settings, 'client_credentials', now());
-		const client = new ClientCredentials(options);
-		const token = await client.getToken({ ...commonParams(settings), ...params } as never, httpOptions(transport));
-		return token.token as TokenPayload;
+		return await new ClientCredentials(options).getToken({ ...commonParams(settings), ...params } as never, httpOptions(transport));
 	});
 }
 
@@ -190,9 +278,7 @@ export async function requestJwtBearer(settings: OAuth2Settings, assertion: stri
 		const { options, params } = moduleOptions(settings, JWT_BEARER_GRANT, now());
 		const common = commonParams(settings);
 		if (settings.jwtBearer?.scopeIn === 'claim') delete common.scope;
-		const client = new ClientCredentials(options);
-		const token = await client.getToken({ ...common, ...params, grant_type: JWT_BEARER_GRANT, assertion } as never, httpOptions(transport));
-		return token.token as TokenPayload;
+		return await new ClientCredentials(options).getToken({ ...common, ...params, grant_type: JWT_BEARER_GRANT, assertion } as never, httpOptions(transport));
 	});
 }
 
@@ -200,8 +286,7 @@ export async function requestRefresh(settings: OAuth2Settings, refreshToken: str
 	return await call(settings, true, now, async () => {
 		const { options, params } = moduleOptions(settings, 'refresh_token', now());
 		const client = new AuthorizationCode(options);
-		const token = await client.createToken({ refresh_token: refreshToken }).refresh({ ...commonParams(settings, true), ...params } as never, httpOptions(transport));
-		return token.token as TokenPayload;
+		return await client.createToken({ refresh_token: refreshToken }).refresh({ ...commonParams(settings, true), ...params } as never, httpOptions(transport));
 	});
 }
 
@@ -228,10 +313,9 @@ export async function exchangeCode(
 	return await call(settings, false, now, async () => {
 		const { options, params: clientParams } = moduleOptions(settings, 'authorization_code', now());
 		const client = new AuthorizationCode(options);
-		const token = await client.getToken(
+		return await client.getToken(
 			{ ...commonParams(settings), ...clientParams, code: params.code, redirect_uri: params.redirectUri, code_verifier: params.codeVerifier } as never,
 			httpOptions(transport),
 		);
-		return token.token as TokenPayload;
 	});
 }

@@ -2,10 +2,12 @@
  * The token lifecycle as a pure decision: from the stored state, its status record and the
  * clock, what to do for a request that needs a token. No I/O here.
  *
- * A token is "fresh" until the refresh window before its expiry, "usable" until it expires (or
- * the API rejected it), and renewed with its refresh token when it has one, else with the grant.
- * The window is min(margin, share × lifetime): 60 s before expiry for an hour-long token, but a
- * 10-second token is still used for 9 seconds.
+ * A token is "usable" until its expiry less the clock-skew allowance (or until the API rejected
+ * it), "fresh" until the refresh window before that, and renewed with its refresh token when it has
+ * one, else with the grant. The window is min(margin, share × lifetime): 60 s before expiry for an
+ * hour-long token, 1 s for a 10-second one. The skew allowance (default 2 s: the provider's clock may
+ * run ahead of this machine's) applies to every lifetime, capped at a fifth of it so that a token
+ * shorter than the allowance is still used for most of its life.
  */
 import { exponentialBackoff } from '../backoff';
 import type { TokenState, TokenStatus } from '../stores/tokenStore';
@@ -13,7 +15,13 @@ import type { TokenState, TokenStatus } from '../stores/tokenStore';
 export interface RefreshPolicy {
 	refreshMarginMs: number;
 	refreshWindowShare: number;
+	/** How far the provider's clock may be ahead of this machine's; DEFAULT_CLOCK_SKEW_MS if unset. */
+	clockSkewMs?: number;
 }
+
+export const DEFAULT_CLOCK_SKEW_MS = 2_000;
+/** The skew allowance never takes more than this share of a token's lifetime. */
+const SKEW_SHARE_CAP = 0.2;
 
 export type Decision =
 	/** Use this token; nothing to do. */
@@ -27,13 +35,21 @@ export type Decision =
 	/** The token endpoint is failing: no new request before `until`. */
 	| { action: 'backoff'; until: number; message: string; fix: string; transient: boolean };
 
-export function refreshAt(state: TokenState, policy: RefreshPolicy): number {
-	const lifetime = Math.max(0, state.expiresAt - state.obtainedAt);
-	return state.expiresAt - Math.min(policy.refreshMarginMs, lifetime * policy.refreshWindowShare);
+function lifetimeOf(state: TokenState): number {
+	return Math.max(0, state.expiresAt - state.obtainedAt);
 }
 
-export function isUsable(state: TokenState | undefined, now: number, rejectedToken?: string): state is TokenState {
-	return !!state && state.expiresAt > now && state.accessToken !== rejectedToken;
+/** The last moment a request may carry the token: its expiry less the clock-skew allowance. */
+export function usableUntil(state: TokenState, policy: RefreshPolicy): number {
+	return state.expiresAt - Math.min(policy.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS, lifetimeOf(state) * SKEW_SHARE_CAP);
+}
+
+export function refreshAt(state: TokenState, policy: RefreshPolicy): number {
+	return usableUntil(state, policy) - Math.min(policy.refreshMarginMs, lifetimeOf(state) * policy.refreshWindowShare);
+}
+
+export function isUsable(state: TokenState | undefined, now: number, policy: RefreshPolicy, rejectedToken?: string): state is TokenState {
+	return !!state && usableUntil(state, policy) > now && state.accessToken !== rejectedToken;
 }
 
 export function isFresh(state: TokenState, now: number, policy: RefreshPolicy): boolean {
@@ -51,7 +67,7 @@ export function decide(input: {
 	canGrant: boolean;
 }): Decision {
 	const { state, status, now, policy, rejectedToken, canGrant } = input;
-	const usable = isUsable(state, now, rejectedToken);
+	const usable = isUsable(state, now, policy, rejectedToken);
 	if (usable && isFresh(state, now, policy)) return { action: 'use', state };
 	// A token that cannot be renewed and whose expiry is only assumed (no expires_in, not a JWT):
 	// providers issue such long-lived tokens; it is used until the API rejects it.

@@ -93,7 +93,7 @@ export class TokenManager {
 		for (let attempt = 0; attempt < 3; attempt++) {
 			const now = this.deps.clock.now();
 			const cached = cache.get(this.key);
-			if (isUsable(cached, now, options.rejected) && isFresh(cached, now, this.source.policy)) return { state: cached, source: 'cache' };
+			if (isUsable(cached, now, this.source.policy, options.rejected) && isFresh(cached, now, this.source.policy)) return { state: cached, source: 'cache' };
 			let flight = flights.get(this.key);
 			if (!flight) {
 				flight = this.obtain(options).finally(() => flights.delete(this.key));
@@ -103,7 +103,7 @@ export class TokenManager {
 			}
 			const result = await this.waitFor(flight, options.deadline);
 			// A flight that started before this caller's token was rejected may bring that same token back.
-			if (isUsable(result.state, this.deps.clock.now(), options.rejected)) return result;
+			if (isUsable(result.state, this.deps.clock.now(), this.source.policy, options.rejected)) return result;
 		}
 		throw new TokenRequestError(`The API rejected every token obtained from ${this.endpoint}`, {
 			endpoint: this.endpoint,
@@ -279,7 +279,7 @@ export class TokenManager {
 		finish: (next: TokenState, how: 'refreshed') => Promise<Obtained>,
 	): Promise<Obtained> {
 		const stored = await this.deps.store.getState(this.key);
-		if (stored && stored.refreshToken !== previous.refreshToken && isUsable(stored, this.deps.clock.now())) return this.remember(stored, 'store');
+		if (stored && stored.refreshToken !== previous.refreshToken && isUsable(stored, this.deps.clock.now(), this.source.policy)) return this.remember(stored, 'store');
 		if (this.source.retryUnknownOutcome) {
 			this.deps.logger.warn('API Auth: the refresh answer was lost; sending the same refresh once more (Retry Refresh After Unknown Outcome is on)');
 			return await finish(await this.source.refresh(previous, call()), 'refreshed');

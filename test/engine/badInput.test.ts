@@ -67,6 +67,7 @@ const cases: Case[] = [
 	['extra parameters: overriding grant_type', 'apiAuthOAuth2', oauth({ extraTokenParameters: 'grant_type=password' }), url, 'Extra Token Parameters', /Remove "grant_type"/],
 	['expired status codes: not numbers', 'apiAuthOAuth2', oauth({ expiredStatusCodes: 'unauthorized' }), url, 'Token Expired Status Codes', /between 400 and 599/],
 	['expired status codes: a success code', 'apiAuthOAuth2', oauth({ expiredStatusCodes: '200' }), url, 'Token Expired Status Codes', /between 400 and 599/],
+	['expired body path without values', 'apiAuthOAuth2', oauth({ expiredBodyPath: 'errcode', expiredBodyValues: '' }), url, 'Token Expired Body Values', /40001, 42001/],
 	['negative refresh margin', 'apiAuthOAuth2', oauth({ refreshMarginSeconds: -5 }), url, 'Refresh Before Expiry (Seconds)', /at least 0/],
 	['token query parameter name with a line break', 'apiAuthOAuth2', oauth({ tokenPlacement: 'query', tokenQueryParameter: 'a\nb' }), url, 'Query Parameter Name', /Remove line breaks/],
 	['header prefix with a line break (OAuth2)', 'apiAuthOAuth2', oauth({ headerPrefix: 'Bearer\n' + 'X: y' }), url, 'Header Prefix', /Remove line breaks/],

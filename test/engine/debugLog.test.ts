@@ -20,7 +20,7 @@ const { requestGrant } = require(${JSON.stringify(join(__dirname, '..', '..', 'd
 const { agentFor } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'lib', 'transport', 'agents.js'))});
 const tokenUrl = new URL(${JSON.stringify(tokenUrl)});
 const settings = { grant: 'clientCredentials', tokenUrl, clientId: ${JSON.stringify(TEST_CLIENT.id)}, clientSecret: ${JSON.stringify(TEST_CLIENT.secret)},
-	clientAuth: { method: ${JSON.stringify(mode)} }, scopes: [], resources: [], extraParams: {} };
+	clientAuth: { method: ${JSON.stringify(mode)} }, scopes: [], resources: [], extraParams: {}, mapping: { accessToken: "access_token" } };
 requestGrant(settings, { agent: agentFor(tokenUrl, { fingerprint: 'x', rejectUnauthorized: true }), timeoutMs: 5000 }, Date.now)
 	.then((t) => { console.log('TOKEN-OK', typeof t.access_token); process.exit(0); }, (e) => { console.log('ERR', e.message); process.exit(1); });
 `;

@@ -168,6 +168,69 @@ describe('after the API says the token expired', () => {
 	});
 });
 
+describe('an API that says "token expired" in a 200 body', () => {
+	const wechat = { expiredBodyPath: 'errcode', expiredBodyValues: '40001, 42001' };
+
+	it('errcode 40001: one renewal, one retry, success; the trace says refreshed and why', async () => {
+		let expired: string | undefined;
+		const api = await startRecordingServer({
+			handler: (req) => {
+				expired ??= req.headers.authorization;
+				return req.headers.authorization === expired ? { status: 200, body: { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' } } : { status: 200, body: { errcode: 0, ok: true } };
+			},
+		});
+		try {
+			const { output, error } = await runWorkflow({ parameters: get(`${api.url}/x`, { authTrace: true }), credential: cc(server, wechat) });
+			expect(error).toBeUndefined();
+			expect(output[0].json).toMatchObject({ errcode: 0, ok: true });
+			expect(server.tokenRequests).toHaveLength(2);
+			expect(api.requests).toHaveLength(2);
+			expect(api.requests[1].headers.authorization).not.toBe(expired);
+			expect(output[0].json.authTrace).toMatchObject({ tokenSource: 'refreshed', renewedBecause: 'errcode = 40001', expirySource: 'expires_in' });
+		} finally {
+			await api.close();
+		}
+	});
+
+	it('Marketo style: a value inside an array (errors[0].code = 602)', async () => {
+		let calls = 0;
+		const api = await startRecordingServer({ handler: () => (++calls === 1 ? { status: 200, body: { success: false, errors: [{ code: '602', message: 'Access token expired' }] } } : { status: 200, body: { success: true } }) });
+		try {
+			const { output, error } = await runWorkflow({ parameters: get(`${api.url}/x`), credential: cc(server, { expiredBodyPath: 'errors[0].code', expiredBodyValues: '601, 602' }) });
+			expect(error).toBeUndefined();
+			expect(output[0].json).toEqual({ success: true });
+			expect(server.tokenRequests).toHaveLength(2);
+		} finally {
+			await api.close();
+		}
+	});
+
+	it('a body that always matches: a clear error after one retry, two token calls, no loop', async () => {
+		const api = await startRecordingServer({ handler: () => ({ status: 200, body: { errcode: 42001 } }) });
+		try {
+			const { error } = await runWorkflow({ parameters: get(`${api.url}/x`), credential: cc(server, wechat), items: [{}, {}, {}] });
+			expect(error?.message).toMatch(/the API still says the token expired \(errcode = 42001\) after it was renewed/);
+			expect(error?.description).toMatch(/Token Expired Body Path/);
+			expect(server.tokenRequests.length).toBeLessThanOrEqual(4);
+			expect(api.requests.length).toBeLessThanOrEqual(6);
+		} finally {
+			await api.close();
+		}
+	});
+
+	it('other values and other paths are results, not expiry', async () => {
+		const api = await startRecordingServer({ handler: () => ({ status: 200, body: { errcode: 45009, data: { errcode: 40001 } } }) });
+		try {
+			const { output, error } = await runWorkflow({ parameters: get(`${api.url}/x`), credential: cc(server, wechat) });
+			expect(error).toBeUndefined();
+			expect(output[0].json).toMatchObject({ errcode: 45009 });
+			expect(server.tokenRequests).toHaveLength(1);
+		} finally {
+			await api.close();
+		}
+	});
+});
+
 describe('servers that leave things out', () => {
 	it('a refresh answer without a refresh token keeps the old one, which keeps working', async () => {
 		const lenient = await startOAuth2Server({ omitRefreshTokenOnRefresh: true });
@@ -261,7 +324,12 @@ describe('token endpoint faults: a specific message, stored state untouched, no 
 		['HTTP 500', (s) => s.setFault({ kind: 'status', status: 500, body: 'internal', contentType: 'text/plain' }), /HTTP 500/, /back-off/, 'unchanged'],
 		// The item stops waiting; the token request goes on and stores its answer (see tokens/manager.ts).
 		['slow beyond the item\'s timeout', (s) => s.setFault({ kind: 'delay', ms: 2500 }), /still in progress after 1 s/, /token endpoint is slow/, 'renewed'],
-		['an HTML page', (s) => s.setFault({ kind: 'respond', body: '<html>login</html>', contentType: 'text/html' }), /the answer is text\/html, not JSON/, /Access Token URL/, 'unchanged'],
+		['an HTML page', (s) => s.setFault({ kind: 'respond', body: '<html>login</html>', contentType: 'text/html' }), /the answer is an HTML page, not JSON or a form/, /Access Token URL/, 'unchanged'],
+		// GitHub answers errors with HTTP 200; the code and description make the message.
+		['200 + bad_verification_code', (s) => s.setFault({ kind: 'respond', body: { error: 'bad_verification_code', error_description: 'The code passed is incorrect or expired.' } }), /a successful answer carrying error bad_verification_code \(The code passed is incorrect or expired\.\): the authorization code was rejected/, /Authorize again/, 'unchanged'],
+		['200 + an unknown error code, form-encoded', (s) => s.setFault({ kind: 'respond', body: 'error=account_suspended&error_description=ask+the+admin', contentType: 'application/x-www-form-urlencoded' }), /a successful answer carrying error account_suspended \(ask the admin\)/, /documentation for this error code/, 'unchanged'],
+		['a redirecting token endpoint', (s) => s.setFault({ kind: 'status', status: 302, body: '', contentType: 'text/plain', headers: { location: 'https://login.example.net/oauth/token?tenant=1' } }), /the token endpoint redirected to login\.example\.net; use the final URL/, /https:\/\/login\.example\.net\/oauth\/token/, 'unchanged'],
+		['a 307 to a relative path', (s) => s.setFault({ kind: 'status', status: 307, body: '', headers: { location: '/v2/token' } }), /redirected to 127\.0\.0\.1:\d+; use the final URL/, /\/v2\/token/, 'unchanged'],
 		['JSON without an access token', (s) => s.setFault({ kind: 'respond', body: { token_type: 'bearer' } }), /no "access_token" field/, /Custom Token Response Fields/, 'unchanged'],
 		['invalid_client', (s) => s.setFault({ kind: 'status', status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed' } }), /invalid_client \(Client authentication failed\)/, /Client Authentication/, 'unchanged'],
 	];
@@ -342,6 +410,75 @@ describe('token endpoint faults: a specific message, stored state untouched, no 
 			expect(findLeaks(result.run, [refreshToken, TEST_CLIENT.secret])).toEqual([]);
 		} finally {
 			clock.restore();
+		}
+	});
+});
+
+describe('token answers as real providers send them', () => {
+	it('a form-encoded answer is read like JSON: the token works, its expiry and refresh token are kept', async () => {
+		const { refreshToken } = await server.issueGrant();
+		server.setFault({ kind: 'formEncoded' });
+		const credential = authCode(server, refreshToken, { defaultLifetimeMinutes: 5 });
+		const { output, error } = await runWorkflow({ parameters: get(`${server.apiUrl}/a`, { authTrace: true }), credential });
+		expect(error).toBeUndefined();
+		expect(server.apiRequests.map((r) => r.status)).toEqual([200]);
+		const trace = output[0].json.authTrace as { tokenSource: string; expiresAt: string };
+		expect(trace.tokenSource).toBe('refreshed');
+		// expires_in=3600 arrived as text and set the expiry (the default lifetime would give 5 min).
+		expect(Date.parse(trace.expiresAt) - Date.now()).toBeGreaterThan(3_500_000);
+		// The rotated refresh token from the form was stored: the next refresh uses it, and the grant lives.
+		const clock = offsetClock();
+		try {
+			clock.advance(3_600_000 + 1_000);
+			distTokens.clearTokenCache();
+			server.setFault(undefined);
+			expect((await runWorkflow({ parameters: get(`${server.apiUrl}/a`), credential })).error).toBeUndefined();
+			const refreshes = server.tokenRequests.filter((r) => r.grantType === 'refresh_token');
+			expect(refreshes.map((r) => r.outcome)).toEqual(['issued', 'issued']);
+			expect(refreshes[1].body.refresh_token).not.toBe(refreshToken);
+			expect(server.revokedGrants.size).toBe(0);
+		} finally {
+			clock.restore();
+		}
+	});
+
+	it('200 + bad_refresh_token (GitHub) is a dead grant: "reconnect", state untouched, no further refresh', async () => {
+		const clock = offsetClock();
+		try {
+			const { refreshToken } = await server.issueGrant();
+			await runWorkflow({ parameters: get(`${server.apiUrl}/a`), credential: authCode(server, refreshToken) });
+			const [file] = tokenFiles();
+			const before = readFileSync(file);
+			server.setFault({ kind: 'respond', body: { error: 'bad_refresh_token', error_description: 'The refresh token passed is incorrect or expired.' } });
+			clock.advance(3_600_000 + 1_000);
+			distTokens.clearTokenCache();
+			const first = await runWorkflow({ parameters: get(`${server.apiUrl}/a`), credential: authCode(server, refreshToken) });
+			expect(first.error?.message).toMatch(/carrying error bad_refresh_token \(The refresh token passed is incorrect or expired\.\): the refresh token was rejected/);
+			expect(first.error?.description).toMatch(/Reconnect the credential/);
+			const refreshesAfterFirst = server.tokenRequests.filter((r) => r.grantType === 'refresh_token').length;
+			// Long after any back-off would have ended: still the reconnect state, not a new refresh.
+			clock.advance(10 * 60_000);
+			distTokens.clearTokenCache();
+			const second = await runWorkflow({ parameters: get(`${server.apiUrl}/a`), credential: authCode(server, refreshToken) });
+			expect(second.error?.message).toMatch(/bad_refresh_token/);
+			expect(server.tokenRequests.filter((r) => r.grantType === 'refresh_token')).toHaveLength(refreshesAfterFirst);
+			expect(readFileSync(file).equals(before)).toBe(true);
+			expect(findLeaks(second.run, [refreshToken, TEST_CLIENT.secret])).toEqual([]);
+		} finally {
+			clock.restore();
+		}
+	});
+
+	it('a redirect is never followed: the client secret goes to the configured URL only', async () => {
+		const elsewhere = await startRecordingServer();
+		try {
+			server.setFault({ kind: 'status', status: 307, body: '', headers: { location: `${elsewhere.url}/token` } });
+			const result = await runWorkflow({ parameters: get(`${server.apiUrl}/a`), credential: cc(server) });
+			expect(result.error?.message).toMatch(/redirected to 127\.0\.0\.1:\d+; use the final URL/);
+			expect(elsewhere.requests).toHaveLength(0);
+			expect(server.tokenRequests).toHaveLength(1);
+		} finally {
+			await elsewhere.close();
 		}
 	});
 });

@@ -28,6 +28,8 @@ export type TokenFault =
 	| { kind: 'delay'; ms: number }
 	| { kind: 'destroy' }
 	| { kind: 'destroyAfterProcessing' }
+	/** Issue the token as usual, but answer form-encoded (as GitHub does when Accept is not honoured). */
+	| { kind: 'formEncoded' }
 	| { kind: 'respond'; body: unknown; status?: number; contentType?: string };
 
 export interface OAuth2TestServer {
@@ -213,6 +215,10 @@ export async function startOAuth2Server(options: OAuth2ServerOptions = {}): Prom
 						if (options.omitRefreshTokenOnRefresh && record.grantType === 'refresh_token') delete payload.refresh_token;
 						if (active?.kind === 'destroyAfterProcessing') return void req.socket.destroy();
 						void token;
+						if (active?.kind === 'formEncoded') {
+							res.writeHead(response.status ?? 200, { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' });
+							return void res.end(new URLSearchParams(Object.entries(payload).map(([k, v]): [string, string] => [k, String(v)])).toString());
+						}
 						return send(response.status ?? 200, payload);
 					} catch (error) {
 						const e = error as { code?: number; name?: string; message?: string };

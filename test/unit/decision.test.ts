@@ -1,4 +1,4 @@
-import { backoffUntil, decide, refreshAt } from '../../lib/tokens/decision';
+import { backoffUntil, decide, isUsable, refreshAt, usableUntil } from '../../lib/tokens/decision';
 import type { TokenState } from '../../lib/stores/tokenStore';
 
 const policy = { refreshMarginMs: 60_000, refreshWindowShare: 0.1 };
@@ -13,11 +13,20 @@ const hour = (obtainedAt: number, extra: Partial<TokenState> = {}): TokenState =
 
 describe('refresh point', () => {
 	it.each([
-		['an hour-long token is renewed 60 s before expiry', 3_600_000, 3_540_000],
-		['a 10-second token is used for 9 seconds (10% window)', 10_000, 9_000],
-		['a 5-minute token: min(60 s, 30 s) = 30 s before', 300_000, 270_000],
+		['an hour-long token is renewed 60 s (+ 2 s skew) before expiry', 3_600_000, 3_538_000],
+		['a 10-second token: 1 s window + 2 s skew', 10_000, 7_000],
+		['a 5-minute token: min(60 s, 30 s) + 2 s before', 300_000, 268_000],
+		['a 2-second token: the skew is capped at a fifth of the lifetime (0.4 s), window 0.2 s', 2_000, 1_400],
 	])('%s', (_name, lifetime, expected) => {
 		expect(refreshAt({ accessToken: 'a', obtainedAt: 0, expiresAt: lifetime, expirySource: 'expires_in' }, policy)).toBe(expected);
+	});
+
+	it('a token is not sent within the skew allowance of its expiry (configurable, also 0)', () => {
+		const state: TokenState = { accessToken: 'a', obtainedAt: 0, expiresAt: 60_000, expirySource: 'jwt' };
+		expect(usableUntil(state, policy)).toBe(58_000);
+		expect(isUsable(state, 58_500, policy)).toBe(false);
+		expect(isUsable(state, 58_500, { ...policy, clockSkewMs: 0 })).toBe(true);
+		expect(usableUntil(state, { ...policy, clockSkewMs: 5_000 })).toBe(55_000);
 	});
 });
 

@@ -168,8 +168,8 @@ describe('one retry after a renewal', () => {
 		const authenticator: Authenticator = {
 			apply: (r, t, c) => base.authenticator.apply(r, t, c),
 			strip: (r) => base.authenticator.strip(r),
-			renew: async (status) => {
-				statuses.push(status);
+			renew: async (response) => {
+				statuses.push(response.status);
 				return statuses.length <= renewals;
 			},
 		};

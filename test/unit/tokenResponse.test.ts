@@ -10,8 +10,14 @@ const parse = (payload: unknown, extra: Partial<Parameters<typeof parseTokenResp
 
 describe('token responses', () => {
 	it.each<[string, unknown, number, string]>([
-		['expires_in', { access_token: 'a', expires_in: 120 }, now + 120_000, 'expires_in'],
-		['expires_in as a string', { access_token: 'a', expires_in: '120' }, now + 120_000, 'expires_in'],
+		// Counted from when the request was sent, less 1 s for the server's whole-second rounding.
+		['expires_in', { access_token: 'a', expires_in: 120 }, now + 119_000, 'expires_in'],
+		['expires_in as a string (form-encoded answers)', { access_token: 'a', expires_in: '120' }, now + 119_000, 'expires_in'],
+		['a 2-second expires_in: the rounding allowance is at most a quarter of it', { access_token: 'a', expires_in: 2 }, now + 1_500, 'expires_in'],
+		['a JWT exp earlier than expires_in wins', { access_token: jwt(1_700_000_003), expires_in: 5 }, 1_700_000_003_000, 'jwt'],
+		['expires_in earlier than a JWT exp wins', { access_token: jwt(1_700_000_600), expires_in: 60 }, now + 59_000, 'expires_in'],
+		['an expires_at earlier than expires_in wins', { access_token: 'a', expires_in: 3600, expires_at: 1_700_000_100 }, 1_700_000_100_000, 'expires_at'],
+		['a Date (as simple-oauth2 converts expires_at)', { access_token: 'a', expires_at: new Date(1_700_000_300_000) }, 1_700_000_300_000, 'expires_at'],
 		['expires_at in Unix seconds', { access_token: 'a', expires_at: 1_700_000_300 }, 1_700_000_300_000, 'expires_at'],
 		['expires_at in milliseconds', { access_token: 'a', expires_at: 1_700_000_300_000 }, 1_700_000_300_000, 'expires_at'],
 		['expires_at as an ISO date', { access_token: 'a', expires_at: '2023-11-14T22:18:20.000Z' }, Date.parse('2023-11-14T22:18:20.000Z'), 'expires_at'],
@@ -31,7 +37,7 @@ describe('token responses', () => {
 	it('reads non-standard field names by dot path', () => {
 		const mapping = { accessToken: 'data.token', refreshToken: 'data.renew', expiresIn: 'data.ttl', expiresAt: 'x', tokenType: 'data.kind' };
 		const state = parse({ data: { token: 'T', renew: 'R', ttl: 30, kind: 'Bearer' } }, { mapping });
-		expect(state).toMatchObject({ accessToken: 'T', refreshToken: 'R', tokenType: 'Bearer', expiresAt: now + 30_000 });
+		expect(state).toMatchObject({ accessToken: 'T', refreshToken: 'R', tokenType: 'Bearer', expiresAt: now + 29_000 });
 	});
 
 	it('refuses an answer without an access token, naming the field', () => {

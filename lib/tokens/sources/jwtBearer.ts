@@ -17,16 +17,18 @@ export function jwtBearerSource(settings: OAuth2Settings): TokenSource {
 	// Read with the grant (settings.ts): present whenever the grant is jwtBearer.
 	const jwtBearer = settings.jwtBearer as JwtBearerSettings;
 	const obtain = async (call: TokenCall) => {
-		const assertion = jwtBearerAssertion(jwtBearer, endpoint, settings.scopes, call.now());
+		const sentAt = call.now();
+		const assertion = jwtBearerAssertion(jwtBearer, endpoint, settings.scopes, sentAt);
 		settings.remember?.(assertion);
-		const state = read(await requestJwtBearer(settings, assertion, call, call.now), call.now());
+		// The lifetime counts from when the request was sent, as for the other grants.
+		const state = read(await requestJwtBearer(settings, assertion, call, call.now), sentAt);
 		// RFC 7523 §2.1 grants no refresh token; one sent anyway is not used: the key makes new grants.
 		return { ...state, refreshToken: undefined };
 	};
 	return {
 		endpoint,
 		canObtain: true,
-		policy: { refreshMarginMs: settings.refreshMarginMs, refreshWindowShare: settings.refreshWindowShare },
+		policy: { refreshMarginMs: settings.refreshMarginMs, refreshWindowShare: settings.refreshWindowShare, clockSkewMs: settings.clockSkewMs },
 		retryUnknownOutcome: false,
 		identity: () => ({
 			v: 1,

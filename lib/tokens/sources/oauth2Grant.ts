@@ -34,7 +34,7 @@ export function oauth2GrantSource(settings: OAuth2Settings): TokenSource {
 	return {
 		endpoint,
 		canObtain: settings.grant !== 'authorizationCode',
-		policy: { refreshMarginMs: settings.refreshMarginMs, refreshWindowShare: settings.refreshWindowShare },
+		policy: { refreshMarginMs: settings.refreshMarginMs, refreshWindowShare: settings.refreshWindowShare, clockSkewMs: settings.clockSkewMs },
 		retryUnknownOutcome: settings.retryUnknownOutcome,
 		// Unchanged since the first release (v: 1), so stored state survives upgrades.
 		identity: () => ({
@@ -56,20 +56,26 @@ export function oauth2GrantSource(settings: OAuth2Settings): TokenSource {
 		seed(now) {
 			const { seed } = settings;
 			if (!seed) return undefined;
-			const expiresAt = seed.accessToken ? (seed.expiresAt ?? jwtExpiry(seed.accessToken) ?? now + settings.defaultLifetimeMs) : 0;
+			// A pasted JWT says itself when it expires: an expired one is renewed before any API call.
+			const jwt = seed.accessToken ? jwtExpiry(seed.accessToken) : undefined;
+			const expiresAt = seed.accessToken ? (seed.expiresAt ?? jwt ?? now + settings.defaultLifetimeMs) : 0;
 			return {
 				accessToken: seed.accessToken ?? '',
 				refreshToken: seed.refreshToken,
 				expiresAt,
-				obtainedAt: now,
-				expirySource: seed.expiresAt ? 'expires_at' : 'unknown',
+				// A lifetime counted from now: an expired one is not "negative", it is expired.
+				obtainedAt: Math.min(now, expiresAt),
+				expirySource: seed.expiresAt ? 'expires_at' : jwt !== undefined ? 'jwt' : 'unknown',
 			};
 		},
+		// The lifetime counts from when the request was sent, not from when the answer arrived.
 		async obtain(call: TokenCall) {
-			return read(await requestGrant(settings, call, call.now), call.now());
+			const sentAt = call.now();
+			return read(await requestGrant(settings, call, call.now), sentAt);
 		},
 		async refresh(state, call: TokenCall) {
-			return read(await requestRefresh(settings, state.refreshToken, call, call.now), call.now(), state.refreshToken);
+			const sentAt = call.now();
+			return read(await requestRefresh(settings, state.refreshToken, call, call.now), sentAt, state.refreshToken);
 		},
 	};
 }
