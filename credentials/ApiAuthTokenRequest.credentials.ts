@@ -4,8 +4,8 @@ import { tokenUseProperties } from './shared/oauth2Properties';
 import { connectionProperties, DOCS_URL, secretDescription, secretReferenceNotice } from './shared/properties';
 import { answerProperties, requestProperties, sendTokenProperties } from './shared/tokenRequestProperties';
 
-/** The lifecycle settings shared with OAuth2: expired statuses, refresh margin and window, lost refresh answers. */
-const LIFECYCLE = ['expiredStatusCodes', 'refreshMarginSeconds', 'refreshWindowPercent', 'retryRefreshOnUnknownOutcome'];
+/** The lifecycle settings shared with OAuth2: "token expired" answers (status or body), refresh margin and window, lost refresh answers. */
+const LIFECYCLE = ['expiredStatusCodes', 'expiredBodyPath', 'expiredBodyValues', 'refreshMarginSeconds', 'refreshWindowPercent', 'retryRefreshOnUnknownOutcome'];
 
 /**
  * Tokens from an API's own login or token endpoint (not OAuth2): a login request modelled in

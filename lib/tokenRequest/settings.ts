@@ -45,7 +45,6 @@ export const TOKEN_REQUEST_FIELDS = {
 	sendHeader: 'Header Name',
 	sendQuery: 'Query Parameter Name',
 	sendCookie: 'Cookie Name',
-	expiredStatuses: 'Token Expired Status Codes',
 	margin: 'Refresh Before Expiry (Seconds)',
 	window: 'Refresh Window (% of Lifetime)',
 } as const;
@@ -85,7 +84,6 @@ export interface TokenRequestSettings {
 	apiKeyHeader: string;
 	answer: AnswerSpec;
 	placement: TokenPlacement;
-	expiredStatuses: number[];
 	refreshMarginMs: number;
 	refreshWindowShare: number;
 	retryUnknownOutcome: boolean;
@@ -196,7 +194,6 @@ export function readTokenRequestSettings(reader: CredentialReader): TokenRequest
 		apiKeyHeader,
 		answer,
 		placement: readPlacement(reader, answer),
-		expiredStatuses: parseStatuses(reader.string('expiredStatusCodes', F.expiredStatuses), F.expiredStatuses),
 		refreshMarginMs: reader.number('refreshMarginSeconds', F.margin, 60, { min: 0 }) * 1000,
 		refreshWindowShare: Math.min(0.9, reader.number('refreshWindowPercent', F.window, 10, { min: 0 }) / 100),
 		retryUnknownOutcome: reader.boolean('retryRefreshOnUnknownOutcome'),
