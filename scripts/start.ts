@@ -4,20 +4,26 @@
  * demo credentials and workflows into a user folder in the cache, starts n8n, sets up the demo
  * owner, and prints how to log in. SIGINT, SIGTERM and SIGHUP stop n8n and the demo API; a
  * watchdog stops n8n if this script dies without them (SIGKILL), and the next start stops an n8n
- * a killed run left behind (pid file in the user folder) before it imports anything.
+ * a killed run left behind (pid file in the user folder) before it imports anything. The demo API
+ * has fixed ports (5443, 5444) and a CA kept in the cache, so a user's own demo credentials
+ * survive a restart.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DemoApi, startDemoApi } from './demo/api';
 import { DEMO_CASES } from './demo/fixtures';
 import { importDemo } from './demo/importDemo';
+import { demoPki } from './demo/pki';
 import { type N8nSite, n8nUrl } from './n8n/environment';
 import { assertN8nPortFree, type RunningN8n, startN8n } from './n8n/instance';
 import { DEMO_OWNER, ensureOwner } from './n8n/owner';
 import { ensureRuntime } from './runtime';
 import { removePidFile, stopLeftover, writePidFile } from './support/pidFile';
+import { portFromEnv } from './support/ports';
 
 const PORT_ENV = 'N8N_API_AUTH_PORT';
+const DEMO_API_PORT_ENV = 'N8N_API_AUTH_DEMO_API_PORT';
+const DEMO_OAUTH_PORT_ENV = 'N8N_API_AUTH_DEMO_OAUTH_PORT';
 
 function log(line: string): void {
 	console.log(line);
@@ -40,8 +46,14 @@ async function main(): Promise<void> {
 	// From the first line: a signal during the install or the import stops what started so far.
 	for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, () => void stop(0));
 
+	const env = process.env;
+	const port = portFromEnv(env, PORT_ENV, 5678);
+	const ports = {
+		api: { port: portFromEnv(env, DEMO_API_PORT_ENV, 5443), envName: DEMO_API_PORT_ENV },
+		oauth: { port: portFromEnv(env, DEMO_OAUTH_PORT_ENV, 5444), envName: DEMO_OAUTH_PORT_ENV },
+	};
 	const runtime = await ensureRuntime(log);
-	const site: N8nSite = { runtime, userFolder: join(runtime.cacheDir, 'demo'), port: Number(process.env[PORT_ENV] ?? 5678) };
+	const site: N8nSite = { runtime, userFolder: join(runtime.cacheDir, 'demo'), port };
 	log(`n8n user folder: ${site.userFolder}`);
 	mkdirSync(site.userFolder, { recursive: true });
 	pidFile = join(site.userFolder, 'n8n.pid');
@@ -49,7 +61,9 @@ async function main(): Promise<void> {
 	try {
 		await stopLeftover(pidFile, site.runtime.n8nBin, log);
 		await assertN8nPortFree(site);
-		api = await startDemoApi({ n8nUrl: n8nUrl(site) });
+		const pki = await demoPki(join(runtime.cacheDir, 'demo-pki'));
+		log(pki.made ? 'Made the demo CA (kept in the cache for the next starts).' : 'Demo CA: the one kept in the cache.');
+		api = await startDemoApi({ n8nUrl: n8nUrl(site), ports, pki });
 		log(`Demo API: ${api.apiUrl} (bearer, API key, basic), OAuth2 server: ${api.oauthUrl}`);
 		await importDemo(site, api, log);
 		n8n = await startN8n(site, log);

@@ -1,6 +1,7 @@
 /**
- * The demo API that `npm start` and the end-to-end tests run beside n8n: HTTPS with a CA made at
- * start, on 127.0.0.1 only.
+ * The demo API that `npm start` and the end-to-end tests run beside n8n: HTTPS on 127.0.0.1 only,
+ * on the ports and with the certificate it is given (`npm start`: fixed ports and a CA kept in the
+ * cache, so credentials a user made keep working after a restart; tests: any free port, a fresh CA).
  *   - a static API whose /bearer, /api-key and /basic paths each want one credential, and a login
  *     API: POST /auth/login answers a 60-second token with its expiry time, which /login-api wants;
  *   - a real OAuth2 server (the one the engine tests use) with 60-second access tokens, so a
@@ -10,9 +11,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basicAuthorization } from '../../lib/auth/basic';
-import { testPki } from '../../test/servers/certs';
+import { type KeyPairPem, testPki } from '../../test/servers/certs';
 import { startOAuth2Server } from '../../test/servers/oauth2Server';
 import { type RecordedRequest, type Reply, startRecordingServer } from '../../test/servers/recordingServer';
+import { portTakenMessage } from '../support/ports';
 
 export const DEMO_SECRETS = {
 	bearerToken: 'demo-bearer-token-change-me',
@@ -32,6 +34,15 @@ export interface DemoApiOptions {
 	n8nUrl: string;
 	/** Access token lifetime (default 60 s). */
 	tokenLifetimeSeconds?: number;
+	/** Fixed ports, each with the variable that overrides it (named when the port is taken); default: any free port. */
+	ports?: { api: DemoPort; oauth: DemoPort };
+	/** The CA certificate and the server certificate it signed; default: the tests' fresh ones. */
+	pki?: { caCert: string; server: KeyPairPem };
+}
+
+export interface DemoPort {
+	port: number;
+	envName: string;
 }
 
 export interface DemoApi {
@@ -87,10 +98,26 @@ function answer(request: RecordedRequest): Reply {
 	return { status: 200, body: { ok: true, authenticatedWith: guard.method, path, orders: ORDERS } };
 }
 
-export async function startDemoApi(options: DemoApiOptions): Promise<DemoApi> {
+async function freshPki(): Promise<{ caCert: string; server: KeyPairPem }> {
 	const pki = await testPki();
-	const api = await startRecordingServer({ tls: pki.server, handler: answer });
-	const oauth = await startOAuth2Server({
+	return { caCert: pki.ca.cert, server: pki.server };
+}
+
+/** Starts one server, turning a taken port into a message that names it, its holder and the way out. */
+async function onPort<T>(port: DemoPort | undefined, what: string, start: (port: number | undefined) => Promise<T>): Promise<T> {
+	try {
+		return await start(port?.port);
+	} catch (error) {
+		if (port && (error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(portTakenMessage(port.port, what, port.envName));
+		throw error;
+	}
+}
+
+export async function startDemoApi(options: DemoApiOptions): Promise<DemoApi> {
+	const pki: { caCert: string; server: KeyPairPem } = options.pki ?? (await freshPki());
+	const api = await onPort(options.ports?.api, 'the demo API', (port) => startRecordingServer({ port, tls: pki.server, handler: answer }));
+	const oauth = await onPort(options.ports?.oauth, 'the demo OAuth2 server', (port) => startOAuth2Server({
+		port,
 		tls: pki.server,
 		accessTokenLifetime: options.tokenLifetimeSeconds ?? DEMO_TOKEN_LIFETIME_SECONDS,
 		clients: [
@@ -101,11 +128,14 @@ export async function startDemoApi(options: DemoApiOptions): Promise<DemoApi> {
 				redirectUris: [`${options.n8nUrl}/rest/oauth2-credential/callback`],
 			},
 		],
+	})).catch(async (error: unknown) => {
+		await api.close();
+		throw error;
 	});
 	return {
 		apiUrl: api.url,
 		oauthUrl: oauth.url,
-		caCert: pki.ca.cert,
+		caCert: pki.caCert,
 		connectGrant: await oauth.issueGrant(DEMO_SECRETS.clientId),
 		async close() {
 			await Promise.all([api.close(), oauth.close()]);

@@ -3,6 +3,7 @@
  * started in its own process group and awaited until it answers.
  */
 import { join } from 'node:path';
+import { portHolder } from '../support/ports';
 import { type Finished, type Log, runCaptured, runStep, type Service, startService, withProgress } from '../support/processes';
 import { n8nEnvironment, type N8nSite, n8nUrl } from './environment';
 
@@ -35,10 +36,13 @@ async function answers(url: string): Promise<boolean> {
 	}
 }
 
-/** Throws when the port is taken: checked before anything is imported, so nothing else changes. */
+/** Throws when the port is taken, naming the PID that holds it when the system shows it: checked before anything is imported. */
 export async function assertN8nPortFree(site: N8nSite): Promise<void> {
 	const url = n8nUrl(site);
-	if (await answers(`${url}/healthz`)) throw new Error(`Something already answers on ${url}: stop it first (or choose another port).`);
+	const holder = portHolder(site.port);
+	const way = 'stop it first, or set N8N_API_AUTH_PORT to another port';
+	if (holder) throw new Error(`Port ${site.port} for n8n is taken by PID ${holder.pid} (${holder.command.slice(0, 120)}): ${way}.`);
+	if (await answers(`${url}/healthz`)) throw new Error(`Something already answers on ${url}: ${way}.`);
 }
 
 export async function startN8n(site: N8nSite, log: Log, timeoutMs = 180_000): Promise<RunningN8n> {

@@ -42,13 +42,15 @@ async function keyPem(keys: KeyPair): Promise<string> {
 
 let serial = 1;
 
-async function makeCa(name: string): Promise<{ pem: KeyPairPem; keys: KeyPair; cert: x509.X509Certificate }> {
+const DAY_MS = 86_400_000;
+
+async function makeCa(name: string, validDays = 30): Promise<{ pem: KeyPairPem; keys: KeyPair; cert: x509.X509Certificate }> {
 	const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as KeyPair;
 	const cert = await x509.X509CertificateGenerator.createSelfSigned({
 		serialNumber: (serial++).toString(16).padStart(2, '0'),
 		name: `CN=${name}`,
-		notBefore: new Date(Date.now() - 86_400_000),
-		notAfter: new Date(Date.now() + 30 * 86_400_000),
+		notBefore: new Date(Date.now() - DAY_MS),
+		notAfter: new Date(Date.now() + validDays * DAY_MS),
 		keys,
 		signingAlgorithm: ALG,
 		extensions: [
@@ -63,6 +65,7 @@ async function issue(
 	ca: { keys: KeyPair; cert: x509.X509Certificate },
 	name: string,
 	usage: 'server' | 'client',
+	validDays = 30,
 ): Promise<KeyPairPem> {
 	const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as unknown as KeyPair;
 	const extensions: x509.Extension[] = [
@@ -82,14 +85,20 @@ async function issue(
 		serialNumber: (serial++).toString(16).padStart(2, '0'),
 		subject: `CN=${name}`,
 		issuer: ca.cert.subject,
-		notBefore: new Date(Date.now() - 86_400_000),
-		notAfter: new Date(Date.now() + 30 * 86_400_000),
+		notBefore: new Date(Date.now() - DAY_MS),
+		notAfter: new Date(Date.now() + validDays * DAY_MS),
 		publicKey: keys.publicKey,
 		signingKey: ca.keys.privateKey,
 		signingAlgorithm: ALG,
 		extensions,
 	});
 	return { cert: cert.toString('pem'), key: await keyPem(keys) };
+}
+
+/** A fresh server CA and a certificate it signed for 127.0.0.1 and localhost, valid for `validDays`. */
+export async function serverCaAndCertificate(caName: string, validDays: number): Promise<{ ca: KeyPairPem; server: KeyPairPem }> {
+	const ca = await makeCa(caName, validDays);
+	return { ca: ca.pem, server: await issue(ca, 'localhost', 'server', validDays) };
 }
 
 let pki: Promise<TestPki> | undefined;
@@ -124,8 +133,8 @@ export async function signingCertificate(name: string): Promise<KeyPairPem> {
 	const cert = await x509.X509CertificateGenerator.createSelfSigned({
 		serialNumber: (serial++).toString(16).padStart(2, '0'),
 		name: `CN=${name}`,
-		notBefore: new Date(Date.now() - 86_400_000),
-		notAfter: new Date(Date.now() + 30 * 86_400_000),
+		notBefore: new Date(Date.now() - DAY_MS),
+		notAfter: new Date(Date.now() + 30 * DAY_MS),
 		keys,
 		signingAlgorithm: alg,
 	});

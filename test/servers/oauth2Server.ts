@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { listenOn } from './recordingServer';
 
 export interface TokenRequestRecord {
 	at: number;
@@ -60,6 +61,8 @@ export interface OAuth2ServerOptions {
 	/** Leave the refresh token out of refresh answers (the old one stays valid). */
 	omitRefreshTokenOnRefresh?: boolean;
 	tls?: { cert: string; key: string };
+	/** A fixed port (default: any free one); a taken port rejects with EADDRINUSE. */
+	port?: number;
 	/** Issue access tokens that are JWTs with an exp claim (signature not meant to be checked). */
 	jwtAccessTokens?: boolean;
 }
@@ -251,7 +254,7 @@ export async function startOAuth2Server(options: OAuth2ServerOptions = {}): Prom
 	};
 
 	const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await listenOn(server, options.port ?? 0, '127.0.0.1');
 	const { port } = server.address() as AddressInfo;
 	const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 

@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 
 export interface RecordedRequest {
@@ -42,9 +42,22 @@ export interface RecordingServer {
 
 export interface ServerOptions {
 	host?: string;
+	/** A fixed port (default: any free one); a taken port rejects with EADDRINUSE. */
+	port?: number;
 	/** requestCert rejects clients without a certificate unless rejectUnauthorized is false (then it only records). */
 	tls?: { cert: string; key: string; requestCert?: boolean; rejectUnauthorized?: boolean; ca?: string };
 	handler?: Handler;
+}
+
+/** Listens, rejecting (instead of throwing an unhandled 'error') when the port is taken. */
+export function listenOn(server: Server, port: number, host: string): Promise<void> {
+	return new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
 }
 
 const defaultHandler: Handler = (req) => ({ status: 200, body: { ok: true, path: req.path } });
@@ -94,7 +107,7 @@ export async function startRecordingServer(options: ServerOptions = {}): Promise
 		: http.createServer(listener);
 	server.keepAliveTimeout = 5_000;
 	const host = options.host ?? '127.0.0.1';
-	await new Promise<void>((resolve) => server.listen(0, host, resolve));
+	await listenOn(server, options.port ?? 0, host);
 	const { port } = server.address() as AddressInfo;
 	const origin = `${options.tls ? 'https' : 'http'}://${host}:${port}`;
 	return {
