@@ -24,6 +24,8 @@ import { portFromEnv } from './support/ports';
 const PORT_ENV = 'N8N_API_AUTH_PORT';
 const DEMO_API_PORT_ENV = 'N8N_API_AUTH_DEMO_API_PORT';
 const DEMO_OAUTH_PORT_ENV = 'N8N_API_AUTH_DEMO_OAUTH_PORT';
+/** n8n's user folder (database, pid file, the demo CA): default `<cache>/demo`; tests give their own. */
+const FOLDER_ENV = 'N8N_API_AUTH_DEMO_FOLDER';
 
 function log(line: string): void {
 	console.log(line);
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
 		oauth: { port: portFromEnv(env, DEMO_OAUTH_PORT_ENV, 5444), envName: DEMO_OAUTH_PORT_ENV },
 	};
 	const runtime = await ensureRuntime(log);
-	const site: N8nSite = { runtime, userFolder: join(runtime.cacheDir, 'demo'), port };
+	const site: N8nSite = { runtime, userFolder: env[FOLDER_ENV] || join(runtime.cacheDir, 'demo'), port };
 	log(`n8n user folder: ${site.userFolder}`);
 	mkdirSync(site.userFolder, { recursive: true });
 	pidFile = join(site.userFolder, 'n8n.pid');
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
 	try {
 		await stopLeftover(pidFile, site.runtime.n8nBin, log);
 		await assertN8nPortFree(site);
-		const pki = await demoPki(join(runtime.cacheDir, 'demo-pki'));
+		const pki = await demoPki(join(site.userFolder, 'pki'));
 		log(pki.made ? 'Made the demo CA (kept in the cache for the next starts).' : 'Demo CA: the one kept in the cache.');
 		api = await startDemoApi({ n8nUrl: n8nUrl(site), ports, pki });
 		log(`Demo API: ${api.apiUrl} (bearer, API key, basic), OAuth2 server: ${api.oauthUrl}`);
