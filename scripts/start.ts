@@ -5,7 +5,7 @@
  * owner, and prints how to log in. SIGINT, SIGTERM and SIGHUP stop n8n and the demo API; a
  * watchdog stops n8n if this script dies without them (SIGKILL), and the next start stops an n8n
  * a killed run left behind (pid file in the user folder) before it imports anything. The demo API
- * has fixed ports (5443, 5444) and a CA kept in the cache, so a user's own demo credentials
+ * has fixed ports (5443, 5444) and a CA kept in the user folder, so a user's own demo credentials
  * survive a restart.
  */
 import { mkdirSync } from 'node:fs';
@@ -47,6 +47,12 @@ async function main(): Promise<void> {
 	};
 	// From the first line: a signal during the install or the import stops what started so far.
 	for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, () => void stop(0));
+	// npm's script shell `exec`s this script, so npm's forwarded signals reach it; should npm itself be
+	// killed outright, this script is re-parented: it stops too instead of running on as an orphan.
+	const parent = process.ppid;
+	setInterval(() => {
+		if (process.ppid !== parent) void stop(0);
+	}, 1_000).unref();
 
 	const env = process.env;
 	const port = portFromEnv(env, PORT_ENV, 5678);
