@@ -32,7 +32,8 @@ export default {
 	concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
 	timeoutMS: 30_000,
 	ignorePatterns: ['dist', 'test-results', 'coverage', '.cache', 'bench/results'],
-	tempDirName: 'test-results/stryker-tmp',
+	// One folder per module: Stryker removes its whole temporary folder at the end.
+	tempDirName: `test-results/stryker-tmp/${name}`,
 	incremental: true,
 	incrementalFile: `test-results/mutation/${name}.incremental.json`,
 	reporters: ['clear-text', 'progress-append-only', 'html', 'json'],

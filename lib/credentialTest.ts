@@ -20,7 +20,7 @@ import { buildRequest } from './request/build';
 import { assertAccepted } from './response/shape';
 import { SecretRegistry } from './security/secretRegistry';
 import { type AuthSession, openSession } from './session';
-import type { CoreServices } from './services';
+import { type CoreServices, redactingLogger } from './services';
 import { displayUrl } from './transport/send';
 
 export interface TestResult {
@@ -45,14 +45,15 @@ export function notVerified(reason: string, field: string): string {
 export async function testCredential(credentialType: string, raw: Record<string, unknown>, services: CoreServices): Promise<TestResult> {
 	const secrets = new SecretRegistry();
 	try {
-		const session = openSession(credentialType, raw, services, secrets);
+		const session = openSession(credentialType, raw, { ...services, logger: redactingLogger(services.logger, secrets) }, secrets);
 		const { testUrl, baseUrl } = session.connection;
 		const tokenNote = session.authenticator.warmUp ? await session.authenticator.warmUp() : undefined;
 		const target = testUrl ? { url: testUrl, field: TEST_URL_FIELD } : baseUrl ? { url: baseUrl.href, field: BASE_URL_FIELD } : undefined;
 		const probe: Probe = target
 			? await probeEndpoint(session, target.url, target.field)
 			: { verified: false, reason: 'neither Test URL nor Base URL is set, so no request was made' };
-		if (probe.verified) return { status: 'OK', message: probe.message };
+		// What the token request found stays in the message: where the token was, when it expires.
+		if (probe.verified) return { status: 'OK', message: tokenNote ? `${tokenNote} ${probe.message}` : probe.message };
 		if (tokenNote) return { status: 'OK', message: `${tokenNote} Set a Test URL to check that your API accepts the token as well.` };
 		return { status: 'Error', message: notVerified(probe.reason, TEST_URL_FIELD) };
 	} catch (error) {

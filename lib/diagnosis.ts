@@ -50,7 +50,7 @@ export function diagnoseStatus(status: number, method?: MethodLabel): Diagnosis 
 	return undefined;
 }
 
-export type GrantLabel = 'clientCredentials' | 'password' | 'authorizationCode';
+export type GrantLabel = 'clientCredentials' | 'password' | 'authorizationCode' | 'jwtBearer';
 
 const EMPTY_SECRET_FIX = 'The Client Secret field is empty: fill it in (a confidential client must authenticate), or check the Client Authentication setting if the provider expects the secret elsewhere.';
 

@@ -1,5 +1,6 @@
 /** The I/O edges the core needs, handed in by the node (or a test). */
 import type { Clock } from './clock';
+import type { SecretRegistry } from './security/secretRegistry';
 
 export interface Logger {
 	debug(message: string, meta?: Record<string, unknown>): void;
@@ -18,4 +19,11 @@ export const silentLogger: Logger = {
 export interface CoreServices {
 	clock: Clock;
 	logger: Logger;
+}
+
+/** A logger that scrubs every secret of the registry (as it is at the time of each message). */
+export function redactingLogger(logger: Logger, secrets: SecretRegistry): Logger {
+	const wrap = (level: keyof Logger) => (message: string, meta?: Record<string, unknown>) =>
+		logger[level](secrets.redactor.text(message), meta && secrets.redactor.value(meta));
+	return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error') };
 }

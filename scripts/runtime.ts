@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { installOnce } from './support/installOnce';
-import { capture, type Log, runStep } from './support/processes';
+import { capture, type Log, runStep, withProgress } from './support/processes';
 
 export const NODE_VERSION = '24.21.0';
 export const N8N_VERSION = '2.40.7';
@@ -60,7 +60,7 @@ async function ensureNode(root: string, log: Log): Promise<{ node: string; home:
 	await installOnce(dir, NODE_VERSION, log, async () => {
 		log(`Installing Node ${NODE_VERSION} from the npm package ${pkg} (once)…`);
 		freshInstallDir(dir, { [pkg]: NODE_VERSION });
-		await runStep('npm', npmInstall, { cwd: dir, logFile: join(root, 'logs', 'node-install.log') });
+		await withProgress(`installing Node ${NODE_VERSION}`, log, () => runStep('npm', npmInstall, { cwd: dir, logFile: join(root, 'logs', 'node-install.log') }));
 		if (!existsSync(join(home, 'include', 'node', 'node_api.h'))) throw new Error(`${pkg}@${NODE_VERSION} has no include/node headers: sqlite3 cannot be built against it.`);
 	});
 	const version = (await capture(node, ['--version'])).trim();
@@ -75,17 +75,19 @@ async function ensureN8n(root: string, node: { node: string; home: string }, pat
 	const modules = join(dir, 'node_modules');
 	const logFile = join(root, 'logs', 'n8n-install.log');
 	await installOnce(dir, stamp, log, async () => {
-		log(`Installing n8n ${N8N_VERSION} without install scripts (once; about 3 minutes)…`);
+		log(`Installing n8n ${N8N_VERSION} without install scripts (once; 3–5 minutes, more on a busy machine; log: ${logFile})…`);
 		const started = Date.now();
 		freshInstallDir(dir, { n8n: N8N_VERSION });
-		await runStep('npm', npmInstall, { cwd: dir, logFile });
+		await withProgress(`downloading and installing n8n ${N8N_VERSION} with npm`, log, () => runStep('npm', npmInstall, { cwd: dir, logFile }));
 		log(`  installed in ${Math.round((Date.now() - started) / 1000)} s; building sqlite3 for Node ${NODE_VERSION} (about 2 minutes)…`);
 		// Scripts on for this one package; headers of Node 24; no download of a prebuilt binary.
-		await runStep('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--build-from-source', `--nodedir=${node.home}`, '--no-update-notifier'], {
-			cwd: dir,
-			logFile,
-			env: { ...process.env, PATH: path, npm_config_nodedir: node.home },
-		});
+		await withProgress('compiling sqlite3', log, () =>
+			runStep('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--build-from-source', `--nodedir=${node.home}`, '--no-update-notifier'], {
+				cwd: dir,
+				logFile,
+				env: { ...process.env, PATH: path, npm_config_nodedir: node.home },
+			}),
+		);
 		for (const addon of ['sqlite3', 'isolated-vm']) {
 			await capture(node.node, ['-e', `require(${JSON.stringify(join(modules, addon))})`], { cwd: dir });
 		}

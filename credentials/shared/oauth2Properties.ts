@@ -34,7 +34,7 @@ export const clientAuthenticationWithKeysProperty: INodeProperties = {
 	description: 'How the client authenticates to the token endpoint. Without a shared secret: a signed JWT (private_key_jwt) or a TLS client certificate (tls_client_auth).',
 };
 
-const showFor = (...methods: string[]) => ({ show: { authentication: methods } });
+const showFor = (...methods: string[]) => ({ show: { authentication: methods }, hide: { grantType: ['jwtBearer'] } });
 
 /** The signing key of private_key_jwt (read by lib/oauth2/clientAuth.ts). */
 export const signingKeyProperties: INodeProperties[] = [
@@ -244,6 +244,8 @@ export const clientIdProperty: INodeProperties = {
 	type: 'string',
 	default: '',
 	required: true,
+	// The JWT bearer grant names the client in its assertion (Issuer).
+	displayOptions: { hide: { grantType: ['jwtBearer'] } },
 };
 
 export const clientSecretProperty: INodeProperties = {
@@ -253,5 +255,71 @@ export const clientSecretProperty: INodeProperties = {
 	typeOptions: { password: true },
 	default: '',
 	description: secretDescription('Secret of the OAuth2 client. May be empty for public clients.'),
-	displayOptions: { hide: { authentication: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'] } },
+	displayOptions: { hide: { authentication: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'], grantType: ['jwtBearer'] } },
 };
+
+const forJwtBearer = { show: { grantType: ['jwtBearer'] } };
+
+/**
+ * The JWT bearer grant (read by lib/oauth2/jwtBearer.ts): a service-account JSON key, or issuer,
+ * subject and the signing key field by field. The JSON key takes precedence where both are set.
+ */
+export const jwtBearerProperties: INodeProperties[] = [
+	{
+		displayName: 'Service Account JSON Key',
+		name: 'serviceAccountKey',
+		type: 'string',
+		typeOptions: { password: true, rows: 4 },
+		default: '',
+		placeholder: '{"type": "service_account", "client_email": "…", "private_key": "-----BEGIN PRIVATE KEY-----…", …}',
+		description: secretDescription(
+			'Optional: the whole key file (e.g. a Google service account). Its client_email, private_key, private_key_id and token_uri are used as Issuer, Private Key, Key ID and Access Token URL, in place of those fields.',
+		),
+		displayOptions: forJwtBearer,
+	},
+	{
+		displayName: 'Issuer (iss)',
+		name: 'assertionIssuer',
+		type: 'string',
+		default: '',
+		placeholder: 'n8n@project.iam.gserviceaccount.com',
+		description: 'Who signs the assertion: the service account\'s e-mail, or the client ID (Salesforce: the consumer key). Not needed with a JSON key.',
+		displayOptions: forJwtBearer,
+	},
+	{
+		displayName: 'Subject (sub)',
+		name: 'assertionSubject',
+		type: 'string',
+		default: '',
+		placeholder: 'user@example.com',
+		description: 'Whom the token is for: empty means the issuer itself; a user to act as (Google domain-wide delegation, Salesforce user name)',
+		displayOptions: forJwtBearer,
+	},
+	{
+		displayName: 'Assertion Audience (aud)',
+		name: 'assertionAudience',
+		type: 'string',
+		default: '',
+		placeholder: 'https://login.salesforce.com',
+		description: 'Empty means the Access Token URL, as RFC 7523 and Google expect. Salesforce wants https://login.salesforce.com (or https://test.salesforce.com).',
+		displayOptions: forJwtBearer,
+	},
+	{
+		displayName: 'Send Scope As',
+		name: 'assertionScopeIn',
+		type: 'options',
+		options: [
+			{ name: 'Claim and Parameter', value: 'both', description: 'Works with Google (claim) and RFC 7523 servers (parameter)' },
+			{ name: 'Assertion Claim', value: 'claim', description: 'A "scope" claim in the signed assertion (Google)' },
+			{ name: 'Token Request Parameter', value: 'parameter', description: 'A "scope" form field (RFC 7523 §2.1)' },
+		],
+		default: 'both',
+		displayOptions: forJwtBearer,
+	},
+	...signingKeyProperties.map((property) => ({
+		...property,
+		required: property.name === 'assertionPrivateKey' ? false : property.required,
+		description: property.name === 'assertionPrivateKey' ? secretDescription('PEM private key of the service account (not needed with a JSON key).') : property.description,
+		displayOptions: forJwtBearer,
+	})),
+];

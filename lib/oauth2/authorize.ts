@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TokenRequestError } from '../errors';
+import { assertMaySendSecrets } from '../security/urlPolicy';
 import { agentFor } from '../transport/agents';
 import type { TlsSettings } from '../transport/tls';
 import { createPkcePair } from './pkce';
@@ -22,8 +23,12 @@ export interface AuthorizeSession {
 	close(): void;
 }
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+
+/** A page for the browser; the text may come from the provider (error_description), so it is escaped. */
 const PAGE = (title: string, text: string): string =>
-	`<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font-family:sans-serif;margin:3em"><h1>${title}</h1><p>${text}</p></body>`;
+	`<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font-family:sans-serif;margin:3em"><h1>${title}</h1><p>${escapeHtml(text)}</p></body>`;
 
 export async function startAuthorization(
 	settings: OAuth2Settings,
@@ -31,6 +36,8 @@ export async function startAuthorization(
 	options: { port?: number; timeoutMs?: number; now?: () => number } = {},
 ): Promise<AuthorizeSession> {
 	if (!settings.authUrl) throw new TokenRequestError('Authorization URL is empty', { endpoint: '', fix: 'Fill in the Authorization URL.' });
+	// The node's HTTPS rule (no Allow Plain HTTP here): the code and the client secret go to this URL.
+	assertMaySendSecrets(settings.tokenUrl, { allowedDomains: [], allowPlainHttp: false }, 'Access Token URL');
 	const pkce = createPkcePair();
 	const state = randomBytes(16).toString('base64url');
 	let settle: { resolve(p: TokenPayload): void; reject(e: Error): void } | undefined;
@@ -48,7 +55,11 @@ export async function startAuthorization(
 			res.writeHead(400, { 'content-type': 'text/html' }).end(PAGE('Authorization failed', message));
 			settle?.reject(new TokenRequestError(message, { endpoint: settings.authUrl?.origin ?? '', fix: 'Check the client settings at the provider and try again.' }));
 		};
-		if (url.searchParams.get('state') !== state) return fail('The answer does not belong to this authorization (state mismatch).');
+		// Not ours (a stale tab, or someone else's request): answered, but this session keeps waiting.
+		if (url.searchParams.get('state') !== state) {
+			res.writeHead(400, { 'content-type': 'text/html' }).end(PAGE('Authorization failed', 'The answer does not belong to this authorization (state mismatch).'));
+			return;
+		}
 		const error = url.searchParams.get('error');
 		if (error) return fail(`The provider refused: ${error} ${url.searchParams.get('error_description') ?? ''}`.trim());
 		const code = url.searchParams.get('code');

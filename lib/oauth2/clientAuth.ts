@@ -10,7 +10,7 @@
  */
 import { createHash, createPublicKey } from 'node:crypto';
 import type { ModuleOptions } from 'simple-oauth2';
-import type { KeyAuthFailure } from '../diagnosis';
+import type { KeyAuthFailure, KeyAuthMethod } from '../diagnosis';
 import { ConfigError } from '../errors';
 import type { CredentialReader } from '../auth/credentialReader';
 import type { TlsSettings } from '../transport/tls';
@@ -35,18 +35,21 @@ export type ClientAuth =
 	| { method: 'header' | 'body' | 'tls_client_auth' | 'self_signed_tls_client_auth' | 'none' }
 	| { method: 'private_key_jwt' | 'client_secret_jwt'; signing: SigningKey };
 
-/** The signing key of private_key_jwt (and of the JWT bearer grant), from the credential's fields. */
-export function readSigning(reader: CredentialReader): SigningKey {
-	const pem = reader.secret('assertionPrivateKey', SIGNING_FIELDS.key, {
+/**
+ * The signing key of private_key_jwt and of the JWT bearer grant, from the credential's fields;
+ * `given` (a service-account JSON key's private_key and private_key_id) takes precedence.
+ */
+export function readSigning(reader: CredentialReader, given?: { pem: string; kid?: string }): SigningKey {
+	const pem = given?.pem ?? (reader.secret('assertionPrivateKey', SIGNING_FIELDS.key, {
 		required: true,
 		fix: `Paste the PEM private key whose public key or certificate is registered with the provider, or a $env:/$file: reference to it.`,
-	}) as string;
+	}) as string);
 	return readSigningKey(
 		{
 			pem,
 			passphrase: reader.secret('assertionKeyPassphrase', SIGNING_FIELDS.passphrase),
 			alg: reader.option('assertionAlgorithm', SIGNING_FIELDS.algorithm, ASSERTION_ALGORITHMS, 'RS256') as AssertionAlgorithm,
-			kid: reader.reference('assertionKeyId', SIGNING_FIELDS.keyId),
+			kid: given?.kid ?? reader.reference('assertionKeyId', SIGNING_FIELDS.keyId),
 			certificate: reader.reference('assertionCertificate', SIGNING_FIELDS.certificate),
 		},
 		{ key: SIGNING_FIELDS.key, passphrase: SIGNING_FIELDS.passphrase, algorithm: SIGNING_FIELDS.algorithm, certificate: SIGNING_FIELDS.certificate },
@@ -89,17 +92,15 @@ export function describeClientAuth(auth: ClientAuth): string {
 }
 
 /** What distinguishes one client authentication from another for the token key: method, algorithm, public key, key id. */
-/** The trace's note: only for methods without a shared secret. */
-export function keyBasedDescription(auth: ClientAuth): string | undefined {
-	return auth.method === 'header' || auth.method === 'body' ? undefined : describeClientAuth(auth);
+export function clientAuthIdentity(auth: ClientAuth): string {
+	return auth.method === 'private_key_jwt' ? `${auth.method} ${signingIdentity(auth.signing)}` : auth.method;
 }
 
-export function clientAuthIdentity(auth: ClientAuth): string {
-	if (auth.method !== 'private_key_jwt') return auth.method;
-	const { signing } = auth;
-	if (signing.alg === 'HS256') return auth.method;
+/** A signing key as the token key sees it: algorithm, key id, certificate, and a hash of the public key. */
+export function signingIdentity(signing: SigningKey): string {
+	if (signing.alg === 'HS256') return signing.alg;
 	const publicKey = createPublicKey(signing.key).export({ type: 'spki', format: 'der' });
-	return [auth.method, signing.alg, signing.kid ?? '', signing.x5tS256 ?? '', createHash('sha256').update(publicKey).digest('hex')].join(' ');
+	return [signing.alg, signing.kid ?? '', signing.x5tS256 ?? '', createHash('sha256').update(publicKey).digest('hex')].join(' ');
 }
 
 export interface ClientRequestParts {
@@ -152,28 +153,42 @@ export function clientRequestParts(
 }
 
 /** The errors by which servers refuse a client's key or certificate (and, for a signed grant, the grant). */
-const REFUSALS = new Set(['invalid_client', 'unauthorized_client', 'invalid_request']);
+const REFUSALS = new Set(['invalid_client', 'unauthorized_client', 'invalid_request', 'invalid_grant']);
+
+/** For the trace and messages: the key-based proof a token request carries (a signed grant, or the client's), if any. */
+export function keyProof(settings: KeyAuthSubject): { method: KeyAuthMethod; described: string; audience: string } | undefined {
+	const audience = displayUrl(settings.tokenUrl);
+	if (settings.jwtBearer) {
+		const { signing } = settings.jwtBearer;
+		const id = signing.alg !== 'HS256' && signing.kid ? `kid=${signing.kid}` : 'no kid';
+		return { method: 'jwt_bearer', described: `jwt-bearer, ${signing.alg}, ${id}`, audience: settings.jwtBearer.audience ?? audience };
+	}
+	const { method } = settings.clientAuth;
+	if (method === 'header' || method === 'body' || method === 'none') return undefined;
+	return { method, described: describeClientAuth(settings.clientAuth), audience };
+}
+
+interface KeyAuthSubject {
+	clientAuth: ClientAuth;
+	tokenUrl: URL;
+	jwtBearer?: { signing: SigningKey; audience?: string };
+}
 
 /**
- * A refused token request of a key- or certificate-based client, to diagnose (see diagnosis.ts);
- * undefined for secret-based clients and unrelated errors. `date` is the answer's Date header.
+ * A refused token request of a key- or certificate-based client (or JWT bearer grant), to
+ * diagnose (see diagnosis.ts); undefined for secret-based clients and unrelated errors. `date` is
+ * the answer's Date header.
  */
-export function keyAuthFailure(
-	settings: { clientAuth: ClientAuth; tokenUrl: URL },
-	oauthError: string,
-	description: string | undefined,
-	date: string | undefined,
-	now: number,
-): KeyAuthFailure | undefined {
-	const { method } = settings.clientAuth;
-	if (method === 'header' || method === 'body' || method === 'none' || !REFUSALS.has(oauthError)) return undefined;
-	// invalid_request is about a missing parameter far more often than about the client's key.
+export function keyAuthFailure(settings: KeyAuthSubject, oauthError: string, description: string | undefined, date: string | undefined, now: number): KeyAuthFailure | undefined {
+	const proof = keyProof(settings);
+	if (!proof || !REFUSALS.has(oauthError)) return undefined;
+	// invalid_grant refuses the signed grant, not the client: only the JWT bearer grant's is about its key.
+	if (oauthError === 'invalid_grant' && proof.method !== 'jwt_bearer') return undefined;
+	// invalid_request is about a missing parameter far more often than about a key.
 	if (oauthError === 'invalid_request' && !/client|assertion|certificate/i.test(description ?? '')) return undefined;
 	const serverTime = date ? Date.parse(date) : NaN;
 	return {
-		method,
-		described: describeClientAuth(settings.clientAuth),
-		audience: displayUrl(settings.tokenUrl),
+		...proof,
 		description,
 		...(Number.isFinite(serverTime) ? { skewMs: serverTime - now, serverTime: new Date(serverTime).toISOString() } : {}),
 	};

@@ -7,6 +7,7 @@ import { assertNoLineBreaks } from '../security/headerSafety';
 import type { TokenPlacement } from '../auth/tokenAuth';
 import type { TlsSettings } from '../transport/tls';
 import { type ClientAuth, readClientAuth } from './clientAuth';
+import { type JwtBearerSettings, readJwtBearer, readServiceAccountKey } from './jwtBearer';
 import type { TokenFieldMapping } from './tokenResponse';
 
 const NO_TLS: TlsSettings = { rejectUnauthorized: true, fingerprint: '' };
@@ -29,6 +30,8 @@ export interface OAuth2Settings {
 	clientId: string;
 	clientSecret: string;
 	clientAuth: ClientAuth;
+	/** The JWT bearer grant's assertion settings (grant jwtBearer only). */
+	jwtBearer?: JwtBearerSettings;
 	/** Registers a value made while running (a signed assertion) for redaction. */
 	remember?(value: string | undefined): void;
 	scopes: string[];
@@ -142,11 +145,15 @@ function seedFromConnect(reader: CredentialReader, raw: Record<string, unknown>)
 export function readOAuth2Settings(reader: CredentialReader, connect: boolean, tls: TlsSettings = NO_TLS): OAuth2Settings {
 	const grant = connect
 		? 'authorizationCode'
-		: reader.option('grantType', OAUTH2_FIELDS.grant, ['clientCredentials', 'password', 'authorizationCode'] as const, 'clientCredentials');
-	const tokenUrl = parseHttpUrl(reader.reference('accessTokenUrl', OAUTH2_FIELDS.tokenUrl, { required: true }) as string, OAUTH2_FIELDS.tokenUrl, 'https://auth.example.com/oauth/token');
+		: reader.option('grantType', OAUTH2_FIELDS.grant, ['clientCredentials', 'password', 'authorizationCode', 'jwtBearer'] as const, 'clientCredentials');
+	// The JWT bearer grant signs its own request: no client ID or secret (a pasted JSON key names the token URL).
+	const jwtBearer = grant === 'jwtBearer';
+	const serviceAccount = jwtBearer ? readServiceAccountKey(reader) : undefined;
+	const tokenText = serviceAccount?.token_uri ?? (reader.reference('accessTokenUrl', OAUTH2_FIELDS.tokenUrl, { required: true }) as string);
+	const tokenUrl = parseHttpUrl(tokenText, OAUTH2_FIELDS.tokenUrl, 'https://auth.example.com/oauth/token');
 	const authText = reader.reference('authUrl', OAUTH2_FIELDS.authUrl);
-	const clientId = asciiSecret(reader.reference('clientId', OAUTH2_FIELDS.clientId, { required: true }) as string, OAUTH2_FIELDS.clientId);
-	const clientSecret = asciiSecret(reader.secret('clientSecret', OAUTH2_FIELDS.clientSecret) ?? '', OAUTH2_FIELDS.clientSecret);
+	const clientId = jwtBearer ? '' : asciiSecret(reader.reference('clientId', OAUTH2_FIELDS.clientId, { required: true }) as string, OAUTH2_FIELDS.clientId);
+	const clientSecret = jwtBearer ? '' : asciiSecret(reader.secret('clientSecret', OAUTH2_FIELDS.clientSecret) ?? '', OAUTH2_FIELDS.clientSecret);
 	const placementKind = reader.option('tokenPlacement', OAUTH2_FIELDS.placement, ['header', 'query'] as const, 'header');
 	const prefix = reader.prefix('headerPrefix', OAUTH2_FIELDS.prefix);
 	const queryName = reader.string('tokenQueryParameter', OAUTH2_FIELDS.queryName) ?? 'access_token';
@@ -158,7 +165,8 @@ export function readOAuth2Settings(reader: CredentialReader, connect: boolean, t
 		authUrl: authText ? parseHttpUrl(authText, OAUTH2_FIELDS.authUrl) : undefined,
 		clientId,
 		clientSecret,
-		clientAuth: readClientAuth(reader, OAUTH2_FIELDS, clientSecret, tls, connect ? SECRET_METHODS : undefined),
+		clientAuth: jwtBearer ? { method: 'none' } : readClientAuth(reader, OAUTH2_FIELDS, clientSecret, tls, connect ? SECRET_METHODS : undefined),
+		jwtBearer: jwtBearer ? readJwtBearer(reader, serviceAccount) : undefined,
 		remember: (value) => reader.remember(value),
 		scopes: splitList(reader.string('scope', OAUTH2_FIELDS.scope)),
 		audience: reader.string('audience', OAUTH2_FIELDS.audience),

@@ -14,6 +14,7 @@ import { retryAfterSeconds } from '../transport/retry';
 import { displayUrl } from '../transport/send';
 import type http from 'node:http';
 import { clientRequestParts, keyAuthFailure } from './clientAuth';
+import { JWT_BEARER_GRANT } from './jwtBearer';
 import type { OAuth2Settings } from './settings';
 
 (function silenceSimpleOAuth2Debug(): void {
@@ -175,6 +176,22 @@ export async function requestGrant(settings: OAuth2Settings, transport: TokenTra
 		const { options, params } = moduleOptions(settings, 'client_credentials', now());
 		const client = new ClientCredentials(options);
 		const token = await client.getToken({ ...commonParams(settings), ...params } as never, httpOptions(transport));
+		return token.token as TokenPayload;
+	});
+}
+
+/**
+ * The JWT bearer grant (RFC 7523 §2.1): `assertion` is the grant. The grant type is set through
+ * the parameters (simple-oauth2 lets them override its own), and the scope goes where the
+ * credential says: a claim of the assertion, a parameter, or both.
+ */
+export async function requestJwtBearer(settings: OAuth2Settings, assertion: string, transport: TokenTransport, now: () => number): Promise<TokenPayload> {
+	return await call(settings, false, now, async () => {
+		const { options, params } = moduleOptions(settings, JWT_BEARER_GRANT, now());
+		const common = commonParams(settings);
+		if (settings.jwtBearer?.scopeIn === 'claim') delete common.scope;
+		const client = new ClientCredentials(options);
+		const token = await client.getToken({ ...common, ...params, grant_type: JWT_BEARER_GRANT, assertion } as never, httpOptions(transport));
 		return token.token as TokenPayload;
 	});
 }

@@ -11,16 +11,10 @@ import { buildRequest } from '../../lib/request/build';
 import { performRequest } from '../../lib/request/perform';
 import { SecretRegistry } from '../../lib/security/secretRegistry';
 import { type AuthSession, openSession } from '../../lib/session';
-import type { CoreServices, Logger } from '../../lib/services';
+import { type CoreServices, type Logger, redactingLogger } from '../../lib/services';
 import { errorItemJson, toNodeError } from './errors';
 import { ItemParameters } from './itemParameters';
 import { type ItemOptions, type RunOptions, readItemOptions, readRequestSpec, readRunOptions } from './parameters';
-
-function redactingLogger(logger: Logger, secrets: SecretRegistry): Logger {
-	const wrap = (level: keyof Logger) => (message: string, meta?: Record<string, unknown>) =>
-		logger[level](secrets.redactor.text(message), meta && secrets.redactor.value(meta));
-	return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error') };
-}
 
 interface RunContext {
 	session: AuthSession;

@@ -3,7 +3,7 @@
  * started in its own process group and awaited until it answers.
  */
 import { join } from 'node:path';
-import { type Finished, type Log, runCaptured, runStep, type Service, startService } from '../support/processes';
+import { type Finished, type Log, runCaptured, runStep, type Service, startService, withProgress } from '../support/processes';
 import { n8nEnvironment, type N8nSite, n8nUrl } from './environment';
 
 export function logFile(site: N8nSite, name: string): string {
@@ -50,14 +50,17 @@ export async function startN8n(site: N8nSite, log: Log, timeoutMs = 180_000): Pr
 	const started = Date.now();
 	let exited = false;
 	void service.exited.then(() => (exited = true));
-	while (!(await answers(`${url}/healthz/readiness`))) {
-		if (exited) throw new Error(`n8n exited while starting; see ${serverLog}.`);
-		if (Date.now() - started > timeoutMs) {
-			await service.stop();
-			throw new Error(`n8n did not become ready within ${timeoutMs / 1000} s; see ${serverLog}.`);
+	// The first start migrates a fresh database: a minute or more with nothing in the terminal otherwise.
+	await withProgress('waiting for n8n to be ready', log, async () => {
+		while (!(await answers(`${url}/healthz/readiness`))) {
+			if (exited) throw new Error(`n8n exited while starting; see ${serverLog}.`);
+			if (Date.now() - started > timeoutMs) {
+				await service.stop();
+				throw new Error(`n8n did not become ready within ${timeoutMs / 1000} s; see ${serverLog}.`);
+			}
+			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
+	});
 	log(`n8n is ready after ${Math.round((Date.now() - started) / 1000)} s.`);
 	return { url, service, stop: () => service.stop() };
 }

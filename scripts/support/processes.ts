@@ -41,6 +41,17 @@ export async function runStep(command: string, args: string[], options: StepOpti
 	}
 }
 
+/** Runs `step`, logging "still <what>" at least every `everyMs`, so a long first start never looks stuck. */
+export async function withProgress<T>(what: string, log: Log, step: () => Promise<T>, everyMs = 15_000): Promise<T> {
+	const started = Date.now();
+	const timer = setInterval(() => log(`  … still ${what} (${Math.round((Date.now() - started) / 1000)} s so far)`), everyMs);
+	try {
+		return await step();
+	} finally {
+		clearInterval(timer);
+	}
+}
+
 export interface Finished {
 	stdout: string;
 	stderr: string;

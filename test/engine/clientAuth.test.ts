@@ -9,11 +9,15 @@
 import { captureLogs, pressTest, runWorkflow, type RunResult } from '../support/engine';
 import { distAgents, distTokens, offsetClock, resetTokenState } from '../support/dist';
 import { findLeaks } from '../support/secrets';
+import { startRecordingServer } from '../servers/recordingServer';
 import { CLIENTS, type OidcClientAuthServer, startOidcClientAuthServer } from '../servers/oidcClientAuth';
 
 let server: OidcClientAuthServer;
 let logs: ReturnType<typeof captureLogs>;
 const results: unknown[] = [];
+/** What the Test path logged. */
+const testLogs: string[] = [];
+const press = (data: Record<string, unknown>) => pressTest('apiAuthOAuth2', data, testLogs);
 
 beforeAll(async () => {
 	server = await startOidcClientAuthServer();
@@ -131,7 +135,7 @@ describe.each(METHODS)('$name', (method) => {
 	}, 120_000);
 
 	it('a wrong key or certificate: the Test button says which key to check', async () => {
-		const result = await pressTest('apiAuthOAuth2', method.wrong());
+		const result = await press(method.wrong());
 		results.push(result);
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/invalid_client/);
@@ -145,13 +149,37 @@ describe('clock skew', () => {
 		const clock = offsetClock();
 		clock.advance(-600_000);
 		try {
-			const result = await pressTest('apiAuthOAuth2', METHODS[0].data());
+			const result = await press(METHODS[0].data());
 			results.push(result);
 			expect(result.status).toBe('Error');
 			expect(result.message).toMatch(/clock skew: the server's clock \(\d{4}-\d\d-\d\dT[\d:.]+Z\) is (599|600|601) s ahead of this host's, so the assertion's iat\/exp look expired/);
 			expect(result.message).toMatch(/NTP/);
 		} finally {
 			clock.restore();
+		}
+	});
+});
+
+describe('a provider that names the method it expects (hand-written: oidc-provider words every refusal alike)', () => {
+	it('unsupported token_endpoint_auth_method: the Test button says to choose the registered method', async () => {
+		const quirk = await startRecordingServer({
+			tls: server.pki.server,
+			handler: () => ({ status: 401, body: { error: 'invalid_client', error_description: 'The client is not configured to use the private_key_jwt token_endpoint_auth_method.' } }),
+		});
+		try {
+			const result = await press({ ...METHODS[0].data(), accessTokenUrl: `${quirk.url}/token` });
+			results.push(result);
+			expect(result.status).toBe('Error');
+			expect(result.message).toMatch(/not registered for this client authentication \(private_key_jwt\).*Choose the Client Authentication the client is registered for/);
+			// What the endpoint received: a client assertion, no secret.
+			const form = new URLSearchParams(quirk.requests[0].body.toString('utf8'));
+			expect(form.get('client_assertion_type')).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+			expect(form.get('client_id')).toBe(CLIENTS.rsa);
+			expect(form.has('client_secret')).toBe(false);
+			expect(quirk.requests[0].headers.authorization).toBeUndefined();
+			server.assertions.push(form.get('client_assertion') as string);
+		} finally {
+			await quirk.close();
 		}
 	});
 });
@@ -166,7 +194,7 @@ describe('configuration errors, before anything is sent', () => {
 	])('%s', async (_name, extra, message) => {
 		const fill = (value: unknown) => (value === 'RSA' ? server.rsa.key : value === 'EC' ? server.ec.key : value === 'RSA-CERT' ? server.rsa.cert : value);
 		const data = base(CLIENTS.rsa, Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, fill(v)])));
-		const result = await pressTest('apiAuthOAuth2', data);
+		const result = await press(data);
 		results.push(result);
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(message);
@@ -188,6 +216,6 @@ describe('secret sweep (runs last)', () => {
 	it('no private key, assertion or client secret in outputs, errors, run data, Test messages or logs', () => {
 		const secrets = [server.rsa.key, server.ec.key, server.rogue.key, server.pki.client.key, server.pki.strangerClient.key, server.clientSecret, ...server.assertions];
 		expect(server.assertions.length).toBeGreaterThan(200);
-		expect(findLeaks([results, logs.lines], secrets)).toEqual([]);
+		expect(findLeaks([results, logs.lines, testLogs], secrets)).toEqual([]);
 	});
 });

@@ -126,8 +126,8 @@ describe('renewal before expiry, in real time', () => {
 	it('2-second tokens over 20 lifetimes: renewed in the background before they expire, 0 API 401s, 1 login', async () => {
 		server.options.expiryFormat = 'secondsToLive';
 		server.options.lifetimeMs = 2_000;
-		// Renew in the last second of a 2-second token (half its lifetime).
-		const credential = refreshingCredential(server, { expiry: 'secondsToLive', refreshWindowPercent: 50 });
+		// Renew in the last 1.2 s of a 2-second token (60 % of its lifetime): headroom for a run slowed down on a busy machine.
+		const credential = refreshingCredential(server, { expiry: 'secondsToLive', refreshWindowPercent: 60 });
 		const end = Date.now() + 20 * 2_000;
 		let runs = 0;
 		while (Date.now() < end) {
@@ -139,9 +139,9 @@ describe('renewal before expiry, in real time', () => {
 		await distTokens.whenIdle();
 		expect(runs).toBeGreaterThan(20);
 		expect(server.counts).toMatchObject({ logins: 1, api401: 0, revokedSessions: 0, refusedRefreshes: 0 });
-		// A token lives 1 s before its refresh point: at most one renewal per second (no renewal storm), and at least one per lifetime.
+		// A token lives 0.8 s before its refresh point: at most one renewal per 0.8 s (no renewal storm), and at least one per lifetime.
 		expect(server.counts.refreshes).toBeGreaterThanOrEqual(20);
-		expect(server.counts.refreshes).toBeLessThanOrEqual(42);
+		expect(server.counts.refreshes).toBeLessThanOrEqual(52);
 		process.stdout.write(`tokenRequest 20 lifetimes: ${runs} runs, ${server.counts.logins} login, ${server.counts.refreshes} refreshes, ${server.counts.api401} API 401s, ${server.counts.revokedSessions} revoked sessions\n`);
 	}, 90_000);
 });

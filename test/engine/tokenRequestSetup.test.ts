@@ -124,6 +124,12 @@ describe('the Test button', () => {
 		expect(result.message).toMatch(/^Token found at path `data\.token`, refresh token: yes, expires in 15 min \(from `data\.expires`, an ISO 8601 time\)\./);
 	});
 
+	it('with a Test URL: the findings, then the API\'s verdict with and without the token', async () => {
+		const result = await credentialTest(loginCredential(server, { testUrl: `${server.url}/api/me` }).data);
+		expect(result.status).toBe('OK');
+		expect(result.message).toMatch(/^Token found at path `data\.token`, refresh token: no, expires in 15 min .* Connection tested successfully: .*\/api\/me answered 200 with the credential and 401 without it\./);
+	});
+
 	it('a JWT as plain text: its exp is the signal', async () => {
 		server.options.expiryFormat = 'jwt';
 		const result = await credentialTest({ loginUrl: `${server.url}/api/token`, loginBodyType: 'none', loginAuthentication: 'apiKey', apiKey: server.options.apiKey, tokenFrom: 'text' });

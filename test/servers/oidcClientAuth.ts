@@ -17,6 +17,8 @@ export interface TokenEvent {
 	detail?: string;
 	sub?: string;
 	scope?: string;
+	/** The JWT bearer grant's scope request parameter. */
+	scopeParam?: string;
 	/** The client assertion (or the JWT bearer grant's assertion) the request carried. */
 	assertion?: string;
 }

@@ -98,7 +98,7 @@ async function jwtBearer(req, res) {
 	const client = await provider.Client.find(account.clientId);
 	const token = new provider.ClientCredentials({ client, scope: undefined });
 	const value = await token.save();
-	emit({ type: 'token', ok: true, client: 'jwt-bearer', jti: payload.jti, sub: payload.sub, scope: payload.scope, assertion });
+	emit({ type: 'token', ok: true, client: 'jwt-bearer', jti: payload.jti, sub: payload.sub, scope: payload.scope, scopeParam: form.get('scope') ?? undefined, assertion });
 	res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ access_token: value, expires_in: config.ttlSeconds, token_type: 'Bearer' }));
 }
 

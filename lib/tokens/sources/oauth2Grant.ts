@@ -13,9 +13,9 @@ import { displayUrl } from '../../transport/send';
 import { sha256 } from '../key';
 import type { TokenCall, TokenSource } from '../source';
 
-export function oauth2GrantSource(settings: OAuth2Settings): TokenSource {
-	const endpoint = displayUrl(settings.tokenUrl);
-	const read = (payload: TokenPayload, now: number, previousRefreshToken?: string): TokenState => {
+/** Reads a token endpoint's answer by the credential's mapping; a missing token names the fix. */
+export function tokenAnswerReader(settings: OAuth2Settings, endpoint: string) {
+	return (payload: TokenPayload, now: number, previousRefreshToken?: string): TokenState => {
 		try {
 			return parseTokenResponse(payload, { mapping: settings.mapping, now, defaultLifetimeMs: settings.defaultLifetimeMs, previousRefreshToken });
 		} catch (error) {
@@ -26,6 +26,11 @@ export function oauth2GrantSource(settings: OAuth2Settings): TokenSource {
 			});
 		}
 	};
+}
+
+export function oauth2GrantSource(settings: OAuth2Settings): TokenSource {
+	const endpoint = displayUrl(settings.tokenUrl);
+	const read = tokenAnswerReader(settings, endpoint);
 	return {
 		endpoint,
 		canObtain: settings.grant !== 'authorizationCode',
