@@ -4,6 +4,7 @@
  * comes back empty, the harder case for the token store.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHmac, hkdfSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,16 @@ export interface RedisServer {
 	pause(): void;
 	resume(): void;
 	readonly running: boolean;
+}
+
+/**
+ * The Redis name the token store gives a record, computed here from the documented scheme (an
+ * HMAC of the token key under a key derived from the encryption key), not by the store's code.
+ */
+export function redisName(kind: 'token' | 'status' | 'lock', tokenKey: string, encryptionKey: string, cluster = false): string {
+	const nameKey = Buffer.from(hkdfSync('sha256', encryptionKey, 'n8n-nodes-api-auth', 'redis-key-names-v1', 32));
+	const keyed = createHmac('sha256', nameKey).update(tokenKey).digest('hex');
+	return `n8n-api-auth:${kind}:${cluster ? `{${keyed}}` : keyed}`;
 }
 
 export async function freePort(): Promise<number> {
