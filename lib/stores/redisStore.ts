@@ -32,6 +32,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import { silenceDebug } from '../security/silenceDebug';
 import type { Logger } from '../services';
 import { RecordCipher, deriveKey } from './encryption';
 import type { RedisTarget } from './redisTarget';
@@ -95,6 +96,8 @@ function clusterOptions(target: RedisTarget & { cluster: NonNullable<RedisTarget
 }
 
 function connect(target: RedisTarget): RedisClient {
+	// Its debug log prints the connection options, Redis password included.
+	silenceDebug('ioredis', 'ioredis:*');
 	const IORedis = (require('ioredis') as typeof import('ioredis')).default;
 	if (target.cluster) return new IORedis.Cluster(target.cluster.nodes, clusterOptions({ ...target, cluster: target.cluster }));
 	const options = connectionOptions(target);

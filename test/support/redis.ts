@@ -48,7 +48,8 @@ export function assertInstalled(): void {
 	}
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** With a password, the server requires it (`--requirepass`) and `url` carries it. */
+export async function startRedis(options: { password?: string } = {}): Promise<RedisServer> {
 	assertInstalled();
 	const port = await freePort();
 	const dir = mkdtempSync(join(tmpdir(), 'n8n-api-auth-test-redis-'));
@@ -56,7 +57,7 @@ export async function startRedis(): Promise<RedisServer> {
 	const clients: Redis[] = [];
 
 	const start = async (): Promise<void> => {
-		const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'], {
+		const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes', ...(options.password ? ['--requirepass', options.password] : [])], {
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		child = proc;
@@ -91,9 +92,9 @@ export async function startRedis(): Promise<RedisServer> {
 	await start();
 	return {
 		port,
-		url: `redis://127.0.0.1:${port}/0`,
+		url: `redis://${options.password ? `:${encodeURIComponent(options.password)}@` : ''}127.0.0.1:${port}/0`,
 		client: () => {
-			const client = new IORedis({ host: '127.0.0.1', port, lazyConnect: false, maxRetriesPerRequest: 1 });
+			const client = new IORedis({ host: '127.0.0.1', port, password: options.password, lazyConnect: false, maxRetriesPerRequest: 1 });
 			client.on('error', () => undefined);
 			clients.push(client);
 			return client;
