@@ -180,6 +180,10 @@ export function readTokenRequestSettings(reader: CredentialReader): TokenRequest
 	const refresh = reader.boolean('useRefreshRequest')
 		? { ...readRequest(reader, 'refresh', values, [...filled, 'refreshToken']), refusedStatuses: parseStatuses(reader.string('refreshRefusedStatusCodes', F.refreshRefused), F.refreshRefused, '400, 401') }
 		: undefined;
+	// A user name or client ID that a token request carries is part of the login there: redacted like the secrets.
+	for (const name of ['username', 'clientId'] as const) {
+		if ([login, refresh].some((request) => request && (request.body.names.includes(name) || request.headers.names.includes(name)))) reader.remember(values[name]);
+	}
 	const answer = readAnswer(reader);
 	if (refresh && !answer.refreshTokenPath) {
 		throw new ConfigError(F.refreshTokenPath, 'is empty while Use Refresh Request is on', 'Enter where the login answer holds the refresh token, e.g. data.refreshToken.');

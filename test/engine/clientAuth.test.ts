@@ -10,7 +10,8 @@ import { captureLogs, pressTest, runWorkflow, type RunResult } from '../support/
 import { distAgents, distTokens, offsetClock, resetTokenState } from '../support/dist';
 import { findLeaks } from '../support/secrets';
 import { startRecordingServer } from '../servers/recordingServer';
-import { CLIENTS, fiftyRenewals, type OidcClientAuthServer, startOidcClientAuthServer } from '../servers/oidcClientAuth';
+import { CLIENTS, type OidcClientAuthServer, startOidcClientAuthServer } from '../servers/oidcClientAuth';
+import { fiftyRenewals } from '../support/renewals';
 
 let server: OidcClientAuthServer;
 let logs: ReturnType<typeof captureLogs>;

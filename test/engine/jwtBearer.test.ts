@@ -7,7 +7,8 @@
 import { captureLogs, pressTest, runWorkflow, type RunResult } from '../support/engine';
 import { distAgents, distTokens, offsetClock, resetTokenState } from '../support/dist';
 import { findLeaks } from '../support/secrets';
-import { fiftyRenewals, type OidcClientAuthServer, startOidcClientAuthServer } from '../servers/oidcClientAuth';
+import { type OidcClientAuthServer, startOidcClientAuthServer } from '../servers/oidcClientAuth';
+import { fiftyRenewals } from '../support/renewals';
 
 const SCOPE = 'https://www.googleapis.com/auth/drive.readonly';
 process.env.N8N_API_AUTH_SECRET_ENV_PREFIX = 'JWTB_';

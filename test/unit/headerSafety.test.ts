@@ -5,10 +5,10 @@
  */
 import { openSession } from '../../lib/session';
 import { systemClock } from '../../lib/clock';
-import { ConfigError } from '../../lib/errors';
 import { silentLogger } from '../../lib/services';
 import { assertHeaderName, assertHeaderValue, assertNoLineBreaks } from '../../lib/security/headerSafety';
 import { type RequestSpec, buildRequest } from '../../lib/request/build';
+import { refusal } from '../support/refusal';
 
 const services = { clock: systemClock, logger: silentLogger };
 
@@ -19,16 +19,6 @@ const BREAKS: Array<[string, string]> = [
 	['CRLF', 'abc\r\ndef'],
 	['header injection', 'abc\r\nX-Injected:1'],
 ];
-
-function refusal(run: () => unknown): ConfigError {
-	try {
-		run();
-	} catch (error) {
-		if (error instanceof ConfigError) return error;
-		throw error;
-	}
-	throw new Error('expected a ConfigError, nothing was thrown');
-}
 
 describe('the checks', () => {
 	it.each(BREAKS)('assertNoLineBreaks refuses %s and names the field and what', (_name, value) => {

@@ -1,16 +1,6 @@
 /** Where a credential may be sent: the allowed-domains field, host matching, loopback, plain http. */
-import { ConfigError } from '../../lib/errors';
 import { assertMaySendSecrets, hostMatches, isHostAllowed, isLoopbackHost, parseAllowedDomains, type UrlPolicy } from '../../lib/security/urlPolicy';
-
-function refusal(run: () => unknown): ConfigError {
-	try {
-		run();
-	} catch (error) {
-		if (error instanceof ConfigError) return error;
-		throw error;
-	}
-	throw new Error('expected a ConfigError, nothing was thrown');
-}
+import { refusal } from '../support/refusal';
 
 describe('parseAllowedDomains', () => {
 	it('defaults to the base URL host, lower case, without brackets or a trailing dot', () => {
