@@ -6,7 +6,6 @@
  * watchdog stops n8n if this script dies without them (SIGKILL), and the next start stops an n8n
  * a killed run left behind (pid file in the user folder) before it imports anything.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DemoApi, startDemoApi } from './demo/api';
 import { DEMO_CASES } from './demo/fixtures';
@@ -16,6 +15,7 @@ import { assertN8nPortFree, type RunningN8n, startN8n } from './n8n/instance';
 import { DEMO_OWNER, ensureOwner } from './n8n/owner';
 import { ensureRuntime } from './runtime';
 import { removePidFile, stopLeftover, writePidFile } from './support/pidFile';
+import { makePrivateFolder } from './support/privateFolder';
 
 const PORT_ENV = 'N8N_API_AUTH_PORT';
 
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
 	const runtime = await ensureRuntime(log);
 	const site: N8nSite = { runtime, userFolder: join(runtime.cacheDir, 'demo'), port: Number(process.env[PORT_ENV] ?? 5678) };
 	log(`n8n user folder: ${site.userFolder}`);
-	mkdirSync(site.userFolder, { recursive: true });
+	makePrivateFolder(site.userFolder);
 	pidFile = join(site.userFolder, 'n8n.pid');
 
 	try {

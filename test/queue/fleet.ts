@@ -4,9 +4,13 @@
  * all workers ended with.
  */
 import type { IDataObject } from 'n8n-workflow';
-import { DEFAULT_MAPPING } from '../../lib/oauth2/settings';
+import { CredentialReader } from '../../lib/auth/credentialReader';
+import { DEFAULT_MAPPING, readOAuth2Settings, readTokenSeed } from '../../lib/oauth2/settings';
 import { parseTokenResponse } from '../../lib/oauth2/tokenResponse';
+import { SecretRegistry } from '../../lib/security/secretRegistry';
 import { refreshAt } from '../../lib/tokens/decision';
+import { tokenKey } from '../../lib/tokens/key';
+import { oauth2GrantSource } from '../../lib/tokens/sources/oauth2Grant';
 import { TEST_CLIENT } from '../servers/oauth2Server';
 import type { OAuth2TestServer } from '../servers/oauth2Server';
 import type { SlowTokenProxy } from '../servers/slowTokenProxy';
@@ -17,6 +21,14 @@ export function rotatingCredential(tokenUrl: string, refreshToken: string, extra
 		type: 'apiAuthOAuth2',
 		data: { grantType: 'authorizationCode', accessTokenUrl: tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, refreshToken, ...extra },
 	};
+}
+
+/** The store key the workers give a credential's token: Redis names are keyed, so a test cannot read it off them. */
+export function tokenKeyOf(credential: WorkerRunOptions['credential']): string {
+	const reader = new CredentialReader(credential.data, new SecretRegistry());
+	const settings = readOAuth2Settings(reader, false);
+	if (settings.grant === 'authorizationCode') settings.seed = readTokenSeed(reader, credential.data, false);
+	return tokenKey(oauth2GrantSource(settings));
 }
 
 /** N items requested at once, each failure kept as an output item (as with "Continue" on error). */

@@ -9,6 +9,7 @@ import { redisTarget } from '../../lib/stores/redisTarget';
 import { startOAuth2Server, type OAuth2TestServer } from '../servers/oauth2Server';
 import { type SlowTokenProxy, startSlowTokenProxy } from '../servers/slowTokenProxy';
 import { queueEnvironment, removeUserFolders, settleWorkers, startWorkers, stopWorkers, type WorkerProcess } from '../support/processes';
+import { redisName } from '../support/redis';
 import { type RedisCluster, startRedisCluster } from '../support/redisCluster';
 import { assertRenewedOncePerExpiry, parallelItems, rotatingCredential, sleep, sustainedRuns, tally } from './fleet';
 
@@ -52,9 +53,10 @@ it('a key\'s record, status and lock share one hash slot: the two-key delete wor
 		const lock = await store.tryLock(key, 10_000);
 		expect(lock).toBeDefined();
 		expect(await store.tryLock(key, 10_000)).toBeUndefined();
-		const holders = (await cluster.keysByMaster(`n8n-api-auth:*{${key}}`)).filter((m) => m.keys.length > 0);
+		const names = (['lock', 'status', 'token'] as const).map((kind) => redisName(kind, key, 'cluster-test-key', true));
+		const holders = (await cluster.keysByMaster(`n8n-api-auth:*${names[0].slice(names[0].indexOf('{'))}`)).filter((m) => m.keys.length > 0);
 		expect(holders).toHaveLength(1);
-		expect(holders[0].keys.sort()).toEqual([`n8n-api-auth:lock:{${key}}`, `n8n-api-auth:status:{${key}}`, `n8n-api-auth:token:{${key}}`]);
+		expect(holders[0].keys.sort()).toEqual(names);
 		expect(await lock?.renew()).toBe(true);
 		// One DEL of two keys: refused (CROSSSLOT) unless both are in one slot.
 		await store.delete(key);
