@@ -5,7 +5,7 @@
  * as asked. It samples each worker's RSS and open sockets, and at the end compares the timers and
  * handles of the idle workers with those they had idle after warm-up.
  */
-import { parallelItems, rotatingCredential, sleep, tally, earlyRenewals } from '../test/queue/fleet';
+import { earlyRenewals, parallelItems, renewalPeriodMs, rotatingCredential, sleep, tally } from '../test/queue/fleet';
 import { startOAuth2Server } from '../test/servers/oauth2Server';
 import { startSlowTokenProxy } from '../test/servers/slowTokenProxy';
 import { queueEnvironment, removeUserFolders, settleWorkers, startWorkers, stopWorkers, type WorkerStats } from '../test/support/processes';
@@ -24,7 +24,7 @@ export interface SoakFigures {
 	failed: Record<string, number>;
 	api401: number;
 	tokenCalls: number;
-	/** Token lifetimes in the run (its length / 3 s), and the renewals the 50 % refresh point allows. */
+	/** Token lifetimes in the run (its length / 3 s), and the renewals the 50 % refresh point allows (by the package's expiry rules). */
 	lifetimes: number;
 	renewalPeriods: number;
 	earlyRenewals: number;
@@ -130,7 +130,7 @@ export async function soak(minutes: number, log: (line: string) => void = () => 
 			api401,
 			tokenCalls: proxy.exchanges.length,
 			lifetimes: Math.round(elapsedS / LIFETIME_S),
-			renewalPeriods: Math.ceil(elapsedS / ((1 - WINDOW) * LIFETIME_S)),
+			renewalPeriods: Math.ceil((elapsedS * 1000) / renewalPeriodMs(LIFETIME_S, WINDOW)),
 			earlyRenewals: earlyRenewals(proxy.exchanges, WINDOW).length,
 			invalidGrant: server.tokenRequests.filter((r) => r.outcome !== 'issued').length + server.revokedGrants.size,
 			rssMiBPerHour: rss.map(slopePerHour),

@@ -8,7 +8,6 @@
  * has fixed ports (5443, 5444) and a CA kept in the user folder, so a user's own demo credentials
  * survive a restart.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DemoApi, startDemoApi } from './demo/api';
 import { DEMO_CASES } from './demo/fixtures';
@@ -20,6 +19,7 @@ import { DEMO_OWNER, ensureOwner } from './n8n/owner';
 import { ensureRuntime } from './runtime';
 import { removePidFile, stopLeftover, writePidFile } from './support/pidFile';
 import { portFromEnv } from './support/ports';
+import { makePrivateFolder } from './support/privateFolder';
 
 const PORT_ENV = 'N8N_API_AUTH_PORT';
 const DEMO_API_PORT_ENV = 'N8N_API_AUTH_DEMO_API_PORT';
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
 	const runtime = await ensureRuntime(log);
 	const site: N8nSite = { runtime, userFolder: env[FOLDER_ENV] || join(runtime.cacheDir, 'demo'), port };
 	log(`n8n user folder: ${site.userFolder}`);
-	mkdirSync(site.userFolder, { recursive: true });
+	makePrivateFolder(site.userFolder);
 	pidFile = join(site.userFolder, 'n8n.pid');
 
 	try {

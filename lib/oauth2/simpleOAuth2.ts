@@ -9,7 +9,6 @@
  *   error like a 400 (GitHub answers 200 with bad_verification_code / bad_refresh_token);
  * - a redirect is reported, never followed: the client secret would travel with it.
  */
-import { dirname } from 'node:path';
 import { AuthorizationCode, ClientCredentials, type ModuleOptions, ResourceOwnerPassword } from 'simple-oauth2';
 import { diagnoseKeyAuthFailure, diagnoseNetwork, diagnoseOAuthError, diagnoseStatus, revokesGrant } from '../diagnosis';
 import { TokenRequestError } from '../errors';
@@ -21,17 +20,9 @@ import { JWT_BEARER_GRANT } from './jwtBearer';
 import type { OAuth2Settings } from './settings';
 import { decodeTokenAnswer, describeBody, type TokenAnswer } from './tokenAnswer';
 import { valueAtPath as readPath } from '../json/paths';
+import { silenceDebug } from '../security/silenceDebug';
 
-(function silenceSimpleOAuth2Debug(): void {
-	try {
-		const debugPath = require.resolve('debug', { paths: [dirname(require.resolve('simple-oauth2'))] });
-		const createDebug = require(debugPath) as { disable(): string; enable(namespaces: string): void };
-		const current = createDebug.disable();
-		createDebug.enable([current, '-simple-oauth2:*'].filter(Boolean).join(','));
-	} catch {
-		/* no debug module: nothing to silence */
-	}
-})();
+silenceDebug('simple-oauth2', 'simple-oauth2:*');
 
 export interface TokenTransport {
 	agent: http.Agent;

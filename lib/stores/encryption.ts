@@ -38,11 +38,16 @@ export function n8nEncryptionKey(env: NodeJS.ProcessEnv = process.env): string |
 	}
 }
 
+/** A 32-byte key for one purpose (the info label), derived from n8n's encryption key: one secret, independent keys. */
+export function deriveKey(n8nKey: string, info: string): Buffer {
+	return Buffer.from(hkdfSync('sha256', n8nKey, 'n8n-nodes-api-auth', info, 32));
+}
+
 export class RecordCipher {
 	private readonly key: Buffer;
 
 	constructor(n8nKey: string) {
-		this.key = Buffer.from(hkdfSync('sha256', n8nKey, 'n8n-nodes-api-auth', 'token-store-v1', 32));
+		this.key = deriveKey(n8nKey, 'token-store-v1');
 	}
 
 	seal(recordKey: string, value: unknown): string {

@@ -43,8 +43,25 @@ export class FileTokenStore implements TokenStore {
 	}
 
 	private async ensureDir(): Promise<void> {
-		this.ready ??= fs.mkdir(this.dir, { recursive: true, mode: 0o700 }).then(() => undefined);
+		this.ready ??= fs.mkdir(this.dir, { recursive: true, mode: 0o700 }).then(async () => await this.restrictDir());
 		await this.ready;
+	}
+
+	/**
+	 * A folder made by hand or by an older version may be open to other users: they could then list
+	 * which credentials exist, delete records or plant lock files. It is narrowed to its owner, or,
+	 * when that is refused (owned by another user), reported.
+	 */
+	private async restrictDir(): Promise<void> {
+		const { mode } = await fs.stat(this.dir);
+		if ((mode & 0o077) === 0) return;
+		const was = (mode & 0o777).toString(8);
+		try {
+			await fs.chmod(this.dir, 0o700);
+			this.logger.warn(`API Auth: the token folder ${this.dir} was open to other users (mode ${was}); it is now 700`);
+		} catch (error) {
+			this.logger.warn(`API Auth: the token folder ${this.dir} is open to other users (mode ${was}) and could not be narrowed (${(error as NodeJS.ErrnoException).code ?? 'error'}): run chmod 700 on it as its owner`);
+		}
 	}
 
 	private async writeAtomic(path: string, content: string): Promise<void> {

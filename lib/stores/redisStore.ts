@@ -1,8 +1,15 @@
 /**
  * Token state in Redis, shared by every n8n process that reaches it (queue mode):
- *   n8n-api-auth:token:<key>    sealed token state
- *   n8n-api-auth:status:<key>   sealed status (back-off, reconnect needed)
- *   n8n-api-auth:lock:<key>     cross-process lock: a random owner id that expires with the lease
+ *   n8n-api-auth:token:<name>    sealed token state
+ *   n8n-api-auth:status:<name>   sealed status (back-off, reconnect needed)
+ *   n8n-api-auth:lock:<name>     cross-process lock: a random owner id that expires with the lease
+ *
+ * <name> is an HMAC-SHA256 of the token key under a key derived from n8n's encryption key. The
+ * token key is a plain hash of the configuration, secrets included: as a name, anyone allowed to
+ * list keys could test guesses of a weak client secret or password against it offline, and two
+ * installations sharing a Redis with the same configuration would share one record. Keyed, the
+ * names reveal nothing and are per installation (its queue-mode workers share the encryption key).
+ * Records written by earlier versions under the token key itself are carried over when first read.
  *
  * Records are sealed as in the file store (AES-256-GCM under a key derived from n8n's encryption
  * key), so Redis only ever holds ciphertext. They expire RECORD_TTL_DAYS after their last write:
@@ -11,7 +18,7 @@
  * clears records of credentials that were changed or deleted.
  *
  * On a Redis Cluster (n8n's QUEUE_BULL_REDIS_CLUSTER_NODES) the key part is a hash tag,
- * `n8n-api-auth:token:{<key>}`, so that a key's record, status and lock live in one hash slot,
+ * `n8n-api-auth:token:{<name>}`, so that a key's record, status and lock live in one hash slot,
  * on one master: the two-key DEL works, and the lock and the record it guards fail over together.
  * ioredis's Cluster client follows MOVED/ASK redirections and retries through a failover.
  *
@@ -23,10 +30,11 @@
  * time) so that the caller can fall back; the client keeps reconnecting in the background.
  * ioredis is loaded only when this store is created, so users outside queue mode never load it.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
+import { silenceDebug } from '../security/silenceDebug';
 import type { Logger } from '../services';
-import { RecordCipher } from './encryption';
+import { RecordCipher, deriveKey } from './encryption';
 import type { RedisTarget } from './redisTarget';
 import type { LockHandle, TokenState, TokenStatus, TokenStore } from './tokenStore';
 
@@ -88,6 +96,8 @@ function clusterOptions(target: RedisTarget & { cluster: NonNullable<RedisTarget
 }
 
 function connect(target: RedisTarget): RedisClient {
+	// Its debug log prints the connection options, Redis password included.
+	silenceDebug('ioredis', 'ioredis:*');
 	const IORedis = (require('ioredis') as typeof import('ioredis')).default;
 	if (target.cluster) return new IORedis.Cluster(target.cluster.nodes, clusterOptions({ ...target, cluster: target.cluster }));
 	const options = connectionOptions(target);
@@ -99,12 +109,17 @@ function slotTag(key: string, cluster: boolean): string {
 	return cluster ? `{${key}}` : key;
 }
 
+type RecordKind = 'token' | 'status';
+
 export class RedisTokenStore implements TokenStore {
 	readonly kind = 'redis' as const;
 	readonly label: string;
 	private readonly client: RedisClient;
 	private readonly cluster: boolean;
 	private readonly cipher: RecordCipher;
+	private readonly nameKey: Buffer;
+	/** Records looked for under their legacy name already: once per process is enough, as nothing writes there now. */
+	private readonly legacyChecked = new Set<string>();
 	private lastError = 'not connected yet';
 	/** Settles when the first connection attempt has: until then, commands wait instead of failing. */
 	private readonly firstAttempt: Promise<void>;
@@ -116,6 +131,7 @@ export class RedisTokenStore implements TokenStore {
 	) {
 		this.label = target.label;
 		this.cipher = new RecordCipher(encryptionKey);
+		this.nameKey = deriveKey(encryptionKey, 'redis-key-names-v1');
 		this.cluster = target.cluster !== undefined;
 		this.client = connect(target);
 		// Without a listener ioredis prints every reconnection failure; the caller reports outages.
@@ -134,7 +150,13 @@ export class RedisTokenStore implements TokenStore {
 		});
 	}
 
-	private name(kind: 'token' | 'status' | 'lock', key: string): string {
+	private name(kind: RecordKind | 'lock', key: string): string {
+		const keyed = createHmac('sha256', this.nameKey).update(key).digest('hex');
+		return `${NAMESPACE}:${kind}:${slotTag(keyed, this.cluster)}`;
+	}
+
+	/** The name earlier versions used: the token key itself. Only read, to carry a record over. */
+	private legacyName(kind: RecordKind, key: string): string {
 		return `${NAMESPACE}:${kind}:${slotTag(key, this.cluster)}`;
 	}
 
@@ -149,7 +171,27 @@ export class RedisTokenStore implements TokenStore {
 		}
 	}
 
-	private open<T>(key: string, kind: 'token' | 'status', sealed: string | null): T | undefined {
+	/**
+	 * The sealed record under its name or, missing there, under its legacy name: then it is moved
+	 * to its name (unless a newer one was written there meanwhile), so that a refresh token rotated
+	 * before the upgrade is not lost. Sealed records carry over as they are: their additional data
+	 * is the token key, not the name.
+	 */
+	private async read(kind: RecordKind, key: string): Promise<string | null> {
+		const name = this.name(kind, key);
+		const current = await this.command((c) => c.get(name));
+		const legacyName = this.legacyName(kind, key);
+		if (current !== null || this.legacyChecked.has(legacyName)) return current;
+		const legacy = await this.command((c) => c.get(legacyName));
+		const moved = legacy === null ? null : await this.command((c) => c.set(name, legacy, 'PX', RECORD_TTL_MS, 'NX'));
+		this.legacyChecked.add(legacyName);
+		if (legacy === null) return null;
+		// Two commands, as on a cluster the two names are in different hash slots.
+		await this.command((c) => c.del(legacyName));
+		return moved === 'OK' ? legacy : await this.command((c) => c.get(name));
+	}
+
+	private open<T>(key: string, kind: RecordKind, sealed: string | null): T | undefined {
 		if (sealed === null) return undefined;
 		try {
 			return this.cipher.open<T>(`${key}.${kind}`, sealed);
@@ -160,7 +202,7 @@ export class RedisTokenStore implements TokenStore {
 	}
 
 	async getState(key: string): Promise<TokenState | undefined> {
-		return this.open<TokenState>(key, 'token', await this.command((c) => c.get(this.name('token', key))));
+		return this.open<TokenState>(key, 'token', await this.read('token', key));
 	}
 
 	async setState(key: string, state: TokenState): Promise<void> {
@@ -169,7 +211,7 @@ export class RedisTokenStore implements TokenStore {
 	}
 
 	async getStatus(key: string): Promise<TokenStatus | undefined> {
-		return this.open<TokenStatus>(key, 'status', await this.command((c) => c.get(this.name('status', key))));
+		return this.open<TokenStatus>(key, 'status', await this.read('status', key));
 	}
 
 	async setStatus(key: string, status: TokenStatus | undefined): Promise<void> {
@@ -180,6 +222,8 @@ export class RedisTokenStore implements TokenStore {
 
 	async delete(key: string): Promise<void> {
 		await this.command((c) => c.del(this.name('token', key), this.name('status', key)));
+		// Not read since: it would bring the deleted record back.
+		await this.command((c) => c.del(this.legacyName('token', key), this.legacyName('status', key)));
 	}
 
 	async tryLock(key: string, leaseMs: number): Promise<LockHandle | undefined> {

@@ -4,6 +4,13 @@
  * all workers ended with.
  */
 import type { IDataObject } from 'n8n-workflow';
+import { CredentialReader } from '../../lib/auth/credentialReader';
+import { DEFAULT_MAPPING, readOAuth2Settings, readTokenSeed } from '../../lib/oauth2/settings';
+import { parseTokenResponse } from '../../lib/oauth2/tokenResponse';
+import { SecretRegistry } from '../../lib/security/secretRegistry';
+import { refreshAt } from '../../lib/tokens/decision';
+import { tokenKey } from '../../lib/tokens/key';
+import { oauth2GrantSource } from '../../lib/tokens/sources/oauth2Grant';
 import { TEST_CLIENT } from '../servers/oauth2Server';
 import type { OAuth2TestServer } from '../servers/oauth2Server';
 import type { SlowTokenProxy } from '../servers/slowTokenProxy';
@@ -14,6 +21,14 @@ export function rotatingCredential(tokenUrl: string, refreshToken: string, extra
 		type: 'apiAuthOAuth2',
 		data: { grantType: 'authorizationCode', accessTokenUrl: tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, refreshToken, ...extra },
 	};
+}
+
+/** The store key the workers give a credential's token: Redis names are keyed, so a test cannot read it off them. */
+export function tokenKeyOf(credential: WorkerRunOptions['credential']): string {
+	const reader = new CredentialReader(credential.data, new SecretRegistry());
+	const settings = readOAuth2Settings(reader, false);
+	if (settings.grant === 'authorizationCode') settings.seed = readTokenSeed(reader, credential.data, false);
+	return tokenKey(oauth2GrantSource(settings));
 }
 
 /** N items requested at once, each failure kept as an output item (as with "Continue" on error). */
@@ -105,19 +120,35 @@ export async function sustainedRuns(workers: WorkerProcess[], options: WorkerRun
 	return results;
 }
 
+/**
+ * The moment the package renews a token the provider answered `expiresIn` to, by the package's own
+ * rules (expiry from the request, whole-second rounding, clock-skew allowance, refresh window): the
+ * proxy's receipt of the request stands for the package's sending it, which came a moment earlier,
+ * so SEND_SLACK_MS is allowed for that hop.
+ */
+const SEND_SLACK_MS = 100;
+/** How long after its request a token of `expiresIn` seconds is renewed. */
+export function renewalPeriodMs(expiresIn: number | undefined, window: number): number {
+	const state = parseTokenResponse({ access_token: 't', expires_in: expiresIn }, { mapping: DEFAULT_MAPPING, now: 0, defaultLifetimeMs: 3_600_000 });
+	return refreshAt(state, { refreshMarginMs: 60_000, refreshWindowShare: window });
+}
+function refreshPoint(exchange: SlowTokenProxy['exchanges'][number], window: number): number {
+	return exchange.receivedAt - SEND_SLACK_MS + renewalPeriodMs(exchange.expiresIn, window);
+}
+
 /** Token calls sent before the previous token reached its refresh point: a second, racing renewal. */
 export function earlyRenewals(exchanges: SlowTokenProxy['exchanges'], window: number) {
 	return exchanges.slice(1).flatMap((exchange, i) => {
 		const previous = exchanges[i];
-		const due = (previous.answeredAt as number) + (1 - window) * (previous.expiresIn as number) * 1000;
+		const due = refreshPoint(previous, window);
 		return exchange.receivedAt >= due ? [] : [{ index: i + 1, earlyMs: due - exchange.receivedAt, previous, exchange }];
 	});
 }
 
 /**
  * One token call per expiry: each token was renewed only once it had reached its refresh point
- * (1 - `window` of the lifetime the provider gave it, counted from when its answer arrived): no
- * second, racing renewal. Returns the number of token calls.
+ * (refreshPoint above, with `window` the credential's Refresh Window share): no second, racing
+ * renewal. Returns the number of token calls.
  */
 export function assertRenewedOncePerExpiry(proxy: SlowTokenProxy, server: OAuth2TestServer, window: number): number {
 	const { exchanges } = proxy;

@@ -11,7 +11,8 @@ import { FileTokenStore } from '../../lib/stores/fileStore';
 import { RECORD_TTL_DAYS, RedisTokenStore, RedisUnavailableError } from '../../lib/stores/redisStore';
 import type { TokenState } from '../../lib/stores/tokenStore';
 import type { Logger } from '../../lib/services';
-import { type RedisServer, startRedis } from '../support/redis';
+import { RecordCipher } from '../../lib/stores/encryption';
+import { type RedisServer, redisName, startRedis } from '../support/redis';
 
 const ENCRYPTION_KEY = 'test-encryption-key-for-the-redis-store';
 const KEY = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -59,11 +60,11 @@ describe('records', () => {
 		await store.setState(KEY, state('access-token-Secret-1'));
 		await store.setStatus(KEY, { backoff: { until: 1, failures: 1, message: 'm', fix: 'f', transient: true } });
 		const client = redis.client();
-		expect((await client.keys('*')).sort()).toEqual([`n8n-api-auth:status:${KEY}`, `n8n-api-auth:token:${KEY}`]);
-		const raw = (await client.get(`n8n-api-auth:token:${KEY}`)) as string;
+		expect((await client.keys('*')).sort()).toEqual([redisName('status', KEY, ENCRYPTION_KEY), redisName('token', KEY, ENCRYPTION_KEY)].sort());
+		const raw = (await client.get(redisName('token', KEY, ENCRYPTION_KEY))) as string;
 		expect(raw).not.toContain('access-token-Secret-1');
 		expect(raw).not.toContain('refresh-for');
-		const ttl = await client.pttl(`n8n-api-auth:token:${KEY}`);
+		const ttl = await client.pttl(redisName('token', KEY, ENCRYPTION_KEY));
 		expect(ttl).toBeGreaterThan(RECORD_TTL_DAYS * 86_400_000 - 60_000);
 		expect(ttl).toBeLessThanOrEqual(RECORD_TTL_DAYS * 86_400_000);
 		expect((await store.getState(KEY))?.accessToken).toBe('access-token-Secret-1');
@@ -72,11 +73,68 @@ describe('records', () => {
 
 	it('a record sealed with another encryption key reads as absent, with a warning', async () => {
 		await redisStore().setState(KEY, state('tok'));
+		// Names differ per encryption key too: put the record where the other key's store looks.
+		const client = redis.client();
+		await client.rename(redisName('token', KEY, ENCRYPTION_KEY), redisName('token', KEY, 'another-key'));
 		const logger = recordingLogger();
 		const other = new RedisTokenStore({ url: redis.url, options: {}, label: 'r' }, 'another-key', logger);
 		stores.push(other);
 		expect(await other.getState(KEY)).toBeUndefined();
 		expect(logger.lines.map((l) => l.message).join('\n')).toContain('cannot be read');
+	});
+
+	it('names do not contain the token key (a hash of the configuration, secrets included)', async () => {
+		const store = redisStore();
+		await store.setState(KEY, state('tok'));
+		await store.setStatus(KEY, { refreshing: { at: 1 } });
+		const lock = await store.tryLock(KEY, 5_000);
+		const names = await redis.client().keys('*');
+		expect(names).toHaveLength(3);
+		for (const name of names) expect(name).not.toContain(KEY.slice(0, 16));
+		await lock?.release();
+	});
+
+	it('two installations (two encryption keys) sharing one Redis keep apart records of the same configuration', async () => {
+		const first = redisStore();
+		const second = new RedisTokenStore({ url: redis.url, options: {}, label: 'r' }, 'the-other-installation-key', recordingLogger());
+		stores.push(second);
+		await first.setState(KEY, state('first-installation'));
+		await second.setState(KEY, state('second-installation'));
+		expect((await first.getState(KEY))?.accessToken).toBe('first-installation');
+		expect((await second.getState(KEY))?.accessToken).toBe('second-installation');
+		const held = await first.tryLock(KEY, 5_000);
+		const other = await second.tryLock(KEY, 5_000);
+		expect(held).toBeDefined();
+		expect(other).toBeDefined();
+		await held?.release();
+		await other?.release();
+		await second.delete(KEY);
+		expect((await first.getState(KEY))?.accessToken).toBe('first-installation');
+	});
+
+	it('a record under its legacy name (the token key) is read once, moved to its name, and written there only', async () => {
+		const client = redis.client();
+		const cipher = new RecordCipher(ENCRYPTION_KEY);
+		await client.set(`n8n-api-auth:token:${KEY}`, cipher.seal(`${KEY}.token`, state('rotated-before-upgrade')));
+		await client.set(`n8n-api-auth:status:${KEY}`, cipher.seal(`${KEY}.status`, { reconnect: { at: 1, message: 'gone', fix: 'reconnect' } }));
+		const store = redisStore();
+		expect((await store.getState(KEY))?.refreshToken).toBe('refresh-for-rotated-before-upgrade');
+		expect((await store.getStatus(KEY))?.reconnect?.message).toBe('gone');
+		expect((await client.keys('*')).sort()).toEqual([redisName('status', KEY, ENCRYPTION_KEY), redisName('token', KEY, ENCRYPTION_KEY)].sort());
+		expect(await client.pttl(redisName('token', KEY, ENCRYPTION_KEY))).toBeGreaterThan(RECORD_TTL_DAYS * 86_400_000 - 60_000);
+		await store.setState(KEY, state('after-upgrade'));
+		expect(await client.exists(`n8n-api-auth:token:${KEY}`)).toBe(0);
+		// Another process of the upgraded installation finds it under the new name.
+		expect((await redisStore().getState(KEY))?.accessToken).toBe('after-upgrade');
+	});
+
+	it('deleting removes a legacy-named record too, so that it does not come back', async () => {
+		const client = redis.client();
+		await client.set(`n8n-api-auth:token:${KEY}`, new RecordCipher(ENCRYPTION_KEY).seal(`${KEY}.token`, state('old')));
+		const store = redisStore();
+		await store.delete(KEY);
+		expect(await redisStore().getState(KEY)).toBeUndefined();
+		expect(await client.keys('*')).toEqual([]);
 	});
 
 	it('clearing the status and deleting remove the records', async () => {
@@ -112,7 +170,7 @@ describe('lock', () => {
 		expect(await old?.renew()).toBe(false);
 		await old?.release();
 		expect(await a.tryLock(KEY, 5_000)).toBeUndefined();
-		expect(await redis.client().pttl(`n8n-api-auth:lock:${KEY}`)).toBeGreaterThan(4_000);
+		expect(await redis.client().pttl(redisName('lock', KEY, ENCRYPTION_KEY))).toBeGreaterThan(4_000);
 	});
 
 	it('renewing extends the lease', async () => {

@@ -11,7 +11,7 @@ import { MemoryTokenStore } from '../../lib/stores/memoryStore';
 import { redisTarget } from '../../lib/stores/redisTarget';
 import { resetTokenStore, tokenStore } from '../../lib/stores/selectStore';
 import type { Logger } from '../../lib/services';
-import { type RedisServer, startRedis } from '../support/redis';
+import { type RedisServer, redisName, startRedis } from '../support/redis';
 
 const lines: string[] = [];
 const logger: Logger = { debug: () => undefined, info: (m) => void lines.push(m), warn: (m) => void lines.push(m), error: (m) => void lines.push(m) };
@@ -46,7 +46,7 @@ describe('choice of store', () => {
 		await store.setState('abc123abc123abc123', { accessToken: 't', expiresAt: Date.now() + 1000, obtainedAt: Date.now(), expirySource: 'expires_in' });
 		const client = redis.client();
 		await client.select(2);
-		expect(await client.keys('*')).toEqual(['n8n-api-auth:token:abc123abc123abc123']);
+		expect(await client.keys('*')).toEqual([redisName('token', 'abc123abc123abc123', 'select-test-key')]);
 	});
 
 	it('N8N_API_AUTH_REDIS_URL selects a dedicated Redis, also outside queue mode', () => {

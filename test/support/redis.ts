@@ -4,6 +4,7 @@
  * comes back empty, the harder case for the token store.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHmac, hkdfSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,16 @@ export interface RedisServer {
 	readonly running: boolean;
 }
 
+/**
+ * The Redis name the token store gives a record, computed here from the documented scheme (an
+ * HMAC of the token key under a key derived from the encryption key), not by the store's code.
+ */
+export function redisName(kind: 'token' | 'status' | 'lock', tokenKey: string, encryptionKey: string, cluster = false): string {
+	const nameKey = Buffer.from(hkdfSync('sha256', encryptionKey, 'n8n-nodes-api-auth', 'redis-key-names-v1', 32));
+	const keyed = createHmac('sha256', nameKey).update(tokenKey).digest('hex');
+	return `n8n-api-auth:${kind}:${cluster ? `{${keyed}}` : keyed}`;
+}
+
 export async function freePort(): Promise<number> {
 	const server = createServer();
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -37,7 +48,8 @@ export function assertInstalled(): void {
 	}
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** With a password, the server requires it (`--requirepass`) and `url` carries it. */
+export async function startRedis(options: { password?: string } = {}): Promise<RedisServer> {
 	assertInstalled();
 	const port = await freePort();
 	const dir = mkdtempSync(join(tmpdir(), 'n8n-api-auth-test-redis-'));
@@ -45,7 +57,7 @@ export async function startRedis(): Promise<RedisServer> {
 	const clients: Redis[] = [];
 
 	const start = async (): Promise<void> => {
-		const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'], {
+		const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes', ...(options.password ? ['--requirepass', options.password] : [])], {
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		child = proc;
@@ -80,9 +92,9 @@ export async function startRedis(): Promise<RedisServer> {
 	await start();
 	return {
 		port,
-		url: `redis://127.0.0.1:${port}/0`,
+		url: `redis://${options.password ? `:${encodeURIComponent(options.password)}@` : ''}127.0.0.1:${port}/0`,
 		client: () => {
-			const client = new IORedis({ host: '127.0.0.1', port, lazyConnect: false, maxRetriesPerRequest: 1 });
+			const client = new IORedis({ host: '127.0.0.1', port, password: options.password, lazyConnect: false, maxRetriesPerRequest: 1 });
 			client.on('error', () => undefined);
 			clients.push(client);
 			return client;
