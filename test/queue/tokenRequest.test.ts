@@ -6,6 +6,7 @@
  * 2 cores run 4 engines at once, an item can hold a fresh token for seconds before it is sent (the
  * single-process test in test/engine/tokenRequest.test.ts asserts 0 over 20 lifetimes).
  */
+import { refreshAt } from '../../lib/tokens/decision';
 import { type LoginServer, startLoginServer } from '../servers/loginServer';
 import { queueEnvironment, settleWorkers, startWorkers, stopWorkers, type WorkerProcess, type WorkerRunResult } from '../support/processes';
 import { type RedisServer, startRedis } from '../support/redis';
@@ -15,11 +16,13 @@ import { parallelItems, runEverywhere, tally } from './fleet';
 jest.setTimeout(120_000);
 
 const LIFETIME_MS = 6_000;
-/** Renewed when half a token's life is left (3 s): a worker slowed down on a busy machine still renews before expiry. */
+/** Renewed when half a token's life is left (3 s, before the clock-skew allowance): a worker slowed down on a busy machine still renews before expiry. */
 const SHARE = 0.5;
 const WINDOW = { expiry: 'secondsToLive', refreshWindowPercent: SHARE * 100 };
+/** How often a token is renewed, by the package's own rules (refresh window, clock-skew allowance). */
+const PERIOD_MS = refreshAt({ accessToken: 't', obtainedAt: 0, expiresAt: LIFETIME_MS, expirySource: 'expires_in' }, { refreshMarginMs: 60_000, refreshWindowShare: SHARE });
 /** Most renewals `elapsed` ms of load can need: one per refresh interval, plus the first token. */
-const most = (elapsed: number) => Math.ceil(elapsed / (LIFETIME_MS * (1 - SHARE))) + 1;
+const most = (elapsed: number) => Math.ceil(elapsed / PERIOD_MS) + 1;
 
 let server: LoginServer;
 let redis: RedisServer;
