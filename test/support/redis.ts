@@ -48,6 +48,27 @@ export function assertInstalled(): void {
 	}
 }
 
+/** Waits until a redis-server just spawned accepts connections (10 s at most); its output is then drained. */
+export async function untilReady(proc: ChildProcess, label: string): Promise<void> {
+	let output = '';
+	await new Promise<void>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`${label} did not start within 10 s:\n${output}`)), 10_000);
+		proc.stdout?.on('data', (chunk: Buffer) => {
+			output += chunk.toString('utf8');
+			if (output.includes('Ready to accept connections')) {
+				clearTimeout(timer);
+				resolve();
+			}
+		});
+		proc.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`${label} ended with code ${code}:\n${output}`));
+		});
+	});
+	proc.stdout?.resume();
+	proc.stderr?.resume();
+}
+
 /** With a password, the server requires it (`--requirepass`) and `url` carries it. */
 export async function startRedis(options: { password?: string } = {}): Promise<RedisServer> {
 	assertInstalled();
@@ -61,23 +82,7 @@ export async function startRedis(options: { password?: string } = {}): Promise<R
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		child = proc;
-		let output = '';
-		await new Promise<void>((resolve, reject) => {
-			const timer = setTimeout(() => reject(new Error(`redis-server did not start within 10 s:\n${output}`)), 10_000);
-			proc.stdout?.on('data', (chunk: Buffer) => {
-				output += chunk.toString('utf8');
-				if (output.includes('Ready to accept connections')) {
-					clearTimeout(timer);
-					resolve();
-				}
-			});
-			proc.once('exit', (code) => {
-				clearTimeout(timer);
-				reject(new Error(`redis-server ended with code ${code}:\n${output}`));
-			});
-		});
-		proc.stdout?.resume();
-		proc.stderr?.resume();
+		await untilReady(proc, 'redis-server');
 	};
 
 	const stop = async (): Promise<void> => {

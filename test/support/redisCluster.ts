@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import IORedis from 'ioredis';
-import { freePort, assertInstalled } from './redis';
+import { assertInstalled, freePort, untilReady } from './redis';
 
 /** How long a silent node is considered alive; a replica takes over about twice this after its master died. */
 export const CLUSTER_NODE_TIMEOUT_MS = 1_000;
@@ -41,23 +41,7 @@ async function startNode(port: number, dir: string): Promise<ChildProcess> {
 		],
 		{ stdio: ['ignore', 'pipe', 'pipe'] },
 	);
-	let output = '';
-	await new Promise<void>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`redis-server on ${port} did not start within 10 s:\n${output}`)), 10_000);
-		proc.stdout?.on('data', (chunk: Buffer) => {
-			output += chunk.toString('utf8');
-			if (output.includes('Ready to accept connections')) {
-				clearTimeout(timer);
-				resolve();
-			}
-		});
-		proc.once('exit', (code) => {
-			clearTimeout(timer);
-			reject(new Error(`redis-server on ${port} ended with code ${code}:\n${output}`));
-		});
-	});
-	proc.stdout?.resume();
-	proc.stderr?.resume();
+	await untilReady(proc, `redis-server on ${port}`);
 	return proc;
 }
 
