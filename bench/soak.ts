@@ -13,7 +13,7 @@ async function main(): Promise<void> {
 		[`items failed: ${JSON.stringify(f.failed)}`, Object.keys(f.failed).length === 0],
 		[`API 401s: ${f.api401}`, f.api401 === 0],
 		[`invalid_grant: ${f.invalidGrant}`, f.invalidGrant === 0],
-		[`token calls ${f.tokenCalls}: ${f.lifetimes} lifetimes of 3 s, at most ${f.renewalPeriods} refresh points (50 %) ± 2; ${f.earlyRenewals} before their refresh point`, f.earlyRenewals === 0 && f.tokenCalls <= f.renewalPeriods + 2 && f.tokenCalls >= f.lifetimes - 2],
+		[`token calls ${f.tokenCalls}: ${f.lifetimes} lifetimes of 3 s, at most ${f.renewalPeriods} refresh points (50 %) ± 2; ${f.earlyRenewals.length} before their refresh point (event loops late by up to ${f.loopDelayMaxMs.workers} ms in the workers, ${f.loopDelayMaxMs.driver} ms here, allowed for)`, f.earlyRenewals.length === 0 && f.tokenCalls <= f.renewalPeriods + 2 && f.tokenCalls >= f.lifetimes - 2],
 		[`RSS after warm-up, MiB first→last ${f.rssMiB.map(([a, b]) => `${a.toFixed(0)}→${b.toFixed(0)}`).join(', ')}; slope MiB/h ${f.rssMiBPerHour.map((s) => s.toFixed(1)).join(', ')}`, true],
 		[`open sockets first→last ${f.sockets.map(([a, b]) => `${a}→${b}`).join(', ')}; slope /h ${f.socketsPerHour.map((s) => s.toFixed(1)).join(', ')}`, true],
 		[`idle resources after warm-up ${JSON.stringify(f.idleAfterWarmUp)}, at the end ${JSON.stringify(f.idleAtEnd)}`, (f.idleAtEnd.Timeout ?? 0) <= (f.idleAfterWarmUp.Timeout ?? 0) && (f.idleAtEnd.TCPSocketWrap ?? 0) <= (f.idleAfterWarmUp.TCPSocketWrap ?? 0) + 4],

@@ -5,9 +5,10 @@
  * as asked. It samples each worker's RSS and open sockets, and at the end compares the timers and
  * handles of the idle workers with those they had idle after warm-up.
  */
-import { earlyRenewals, parallelItems, renewalPeriodMs, rotatingCredential, sleep, tally } from '../test/queue/fleet';
+import { earlyRenewals, parallelItems, SEND_SLACK_MS, renewalPeriodMs, rotatingCredential, sleep, tally } from '../test/queue/fleet';
 import { startOAuth2Server } from '../test/servers/oauth2Server';
 import { startSlowTokenProxy } from '../test/servers/slowTokenProxy';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { queueEnvironment, removeUserFolders, settleWorkers, startWorkers, stopWorkers, type WorkerStats } from '../test/support/processes';
 import { startRedis } from '../test/support/redis';
 
@@ -27,7 +28,10 @@ export interface SoakFigures {
 	/** Token lifetimes in the run (its length / 3 s), and the renewals the 50 % refresh point allows (by the package's expiry rules). */
 	lifetimes: number;
 	renewalPeriods: number;
-	earlyRenewals: number;
+	/** Renewals that came before the previous token's refresh point, by how much (ms) and after what. */
+	earlyRenewals: Array<{ index: number; earlyMs: number; gapMs: number }>;
+	/** How late the workers' and this process's event loops ran at worst: the timing slack allowed for early renewals. */
+	loopDelayMaxMs: { workers: number; driver: number };
 	invalidGrant: number;
 	/** Per worker, after warm-up: least-squares slope per hour, and the first and last sample. */
 	rssMiBPerHour: number[];
@@ -72,6 +76,11 @@ export async function soak(minutes: number, log: (line: string) => void = () => 
 		server.tokenRequests.length = 0;
 		proxy.reset();
 
+		// The proxy stamps receipts in this process; the workers stamp sends in theirs.
+		const driverDelay = monitorEventLoopDelay({ resolution: 10 });
+		driverDelay.enable();
+		// The workers' records started afresh with the idle baseline's stats call above.
+		let workerDelayMs = 0;
 		const startedAt = Date.now();
 		const endAt = startedAt + minutes * 60_000;
 		const warmEnd = startedAt + Math.min(120_000, (minutes * 60_000) / 5);
@@ -95,6 +104,7 @@ export async function soak(minutes: number, log: (line: string) => void = () => 
 				drain();
 				const now = Date.now();
 				const stats = await Promise.all(workers.map((w) => w.stats()));
+				workerDelayMs = Math.max(workerDelayMs, ...stats.map((s) => s.loopDelayMaxMs));
 				stats.forEach((s, i) => {
 					if (now < warmEnd) return;
 					rss[i].push([now - startedAt, s.rssBytes / 2 ** 20]);
@@ -121,7 +131,11 @@ export async function soak(minutes: number, log: (line: string) => void = () => 
 		// Keep-alive sockets of the last requests close on their own; then the idle workers are compared.
 		await sleep(6_000);
 		drain();
-		const idleAtEnd = sum(await Promise.all(workers.map((w) => w.stats())));
+		const atEnd = await Promise.all(workers.map((w) => w.stats()));
+		workerDelayMs = Math.max(workerDelayMs, ...atEnd.map((s) => s.loopDelayMaxMs));
+		driverDelay.disable();
+		const loopDelayMaxMs = { workers: Math.round(workerDelayMs), driver: Math.round(driverDelay.max / 1e6) };
+		const idleAtEnd = sum(atEnd);
 		return {
 			minutes,
 			runs,
@@ -131,7 +145,8 @@ export async function soak(minutes: number, log: (line: string) => void = () => 
 			tokenCalls: proxy.exchanges.length,
 			lifetimes: Math.round(elapsedS / LIFETIME_S),
 			renewalPeriods: Math.ceil((elapsedS * 1000) / renewalPeriodMs(LIFETIME_S, WINDOW)),
-			earlyRenewals: earlyRenewals(proxy.exchanges, WINDOW).length,
+			loopDelayMaxMs,
+			earlyRenewals: earlyRenewals(proxy.exchanges, WINDOW, SEND_SLACK_MS + loopDelayMaxMs.workers + loopDelayMaxMs.driver).map((e) => ({ index: e.index, earlyMs: Math.round(e.earlyMs), gapMs: e.exchange.receivedAt - e.previous.receivedAt })),
 			invalidGrant: server.tokenRequests.filter((r) => r.outcome !== 'issued').length + server.revokedGrants.size,
 			rssMiBPerHour: rss.map(slopePerHour),
 			rssMiB: rss.map((p) => [p[0]?.[1] ?? 0, p[p.length - 1]?.[1] ?? 0]),

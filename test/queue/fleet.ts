@@ -126,21 +126,25 @@ export async function sustainedRuns(workers: WorkerProcess[], options: WorkerRun
  * proxy's receipt of the request stands for the package's sending it, which came a moment earlier,
  * so SEND_SLACK_MS is allowed for that hop.
  */
-const SEND_SLACK_MS = 100;
+export const SEND_SLACK_MS = 100;
 /** How long after its request a token of `expiresIn` seconds is renewed. */
 export function renewalPeriodMs(expiresIn: number | undefined, window: number): number {
 	const state = parseTokenResponse({ access_token: 't', expires_in: expiresIn }, { mapping: DEFAULT_MAPPING, now: 0, defaultLifetimeMs: 3_600_000 });
 	return refreshAt(state, { refreshMarginMs: 60_000, refreshWindowShare: window });
 }
-function refreshPoint(exchange: SlowTokenProxy['exchanges'][number], window: number): number {
-	return exchange.receivedAt - SEND_SLACK_MS + renewalPeriodMs(exchange.expiresIn, window);
+function refreshPoint(exchange: SlowTokenProxy['exchanges'][number], window: number, slackMs: number): number {
+	return exchange.receivedAt - slackMs + renewalPeriodMs(exchange.expiresIn, window);
 }
 
-/** Token calls sent before the previous token reached its refresh point: a second, racing renewal. */
-export function earlyRenewals(exchanges: SlowTokenProxy['exchanges'], window: number) {
+/**
+ * Token calls sent before the previous token reached its refresh point: a second, racing renewal.
+ * `slackMs` is how much later than the package's send the proxy may have seen a request: the hop,
+ * plus how late the sender's and the proxy's event loops ran where they were measured.
+ */
+export function earlyRenewals(exchanges: SlowTokenProxy['exchanges'], window: number, slackMs = SEND_SLACK_MS) {
 	return exchanges.slice(1).flatMap((exchange, i) => {
 		const previous = exchanges[i];
-		const due = refreshPoint(previous, window);
+		const due = refreshPoint(previous, window, slackMs);
 		return exchange.receivedAt >= due ? [] : [{ index: i + 1, earlyMs: due - exchange.receivedAt, previous, exchange }];
 	});
 }

@@ -39,6 +39,8 @@ export interface WorkerStats {
 	rssBytes: number;
 	/** process.getActiveResourcesInfo(), counted by kind (Timeout, TCPSocketWrap, …). */
 	resources: Record<string, number>;
+	/** The longest the worker's event loop ran late since the previous stats call. */
+	loopDelayMaxMs: number;
 }
 
 export type WorkerMessage =

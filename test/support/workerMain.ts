@@ -7,6 +7,7 @@
  */
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { distClock, distStore, distTokens } from './dist';
 import { runWorkflow } from './engine';
 import type { WorkerCommand, WorkerMessage } from './processes';
@@ -29,6 +30,10 @@ if (rate !== 1) {
 		sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms) / rate)),
 	});
 }
+
+// How late this worker's event loop ran (the soak allows for it when it times renewals).
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 async function handle(command: WorkerCommand): Promise<void> {
 	switch (command.type) {
@@ -57,7 +62,8 @@ async function handle(command: WorkerCommand): Promise<void> {
 		case 'stats': {
 			const resources: Record<string, number> = {};
 			for (const kind of process.getActiveResourcesInfo()) resources[kind] = (resources[kind] ?? 0) + 1;
-			send({ type: 'stats', id: command.id, stats: { rssBytes: process.memoryUsage.rss(), resources } });
+			send({ type: 'stats', id: command.id, stats: { rssBytes: process.memoryUsage.rss(), resources, loopDelayMaxMs: loopDelay.max / 1e6 } });
+			loopDelay.reset();
 			return;
 		}
 		case 'exit':
