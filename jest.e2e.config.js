@@ -10,6 +10,7 @@ module.exports = {
 	testMatch: ['<rootDir>/test/e2e/**/*.e2e.ts'],
 	globalSetup: '<rootDir>/test/e2e/support/globalSetup.ts',
 	globalTeardown: '<rootDir>/test/e2e/support/globalTeardown.ts',
+	testSequencer: '<rootDir>/test/e2e/support/sequencer.js',
 	testTimeout: 180_000,
 	maxWorkers: 1,
 };

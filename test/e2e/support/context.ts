@@ -2,6 +2,7 @@
  * What the global setup started, handed to the test files through environment variables (they
  * run in other processes).
  */
+import type { DemoApi } from '../../../scripts/demo/api';
 import type { N8nSite } from '../../../scripts/n8n/environment';
 
 export interface E2eContext {
@@ -24,4 +25,9 @@ export function e2eContext(): E2eContext {
 	const raw = process.env[ENV];
 	if (!raw) throw new Error('The end-to-end context is missing: run these tests with "npm run test:e2e".');
 	return JSON.parse(raw) as E2eContext;
+}
+
+/** The demo API as the fixtures read it (its addresses and CA), for filling forms like the demo credentials. */
+export function demoApiOf(context: E2eContext): DemoApi {
+	return { apiUrl: context.apiUrl, oauthUrl: context.oauthUrl, caCert: context.caCert, connectGrant: { accessToken: '', refreshToken: '' } } as DemoApi;
 }
