@@ -2,24 +2,37 @@
  * `npm start` against the real thing (Node 24, n8n 2.40.7 from the cache, the demo API): stopping
  * it by SIGINT or SIGTERM to the npm process, or killing its start script with SIGKILL, leaves no
  * process of the run alive within 15 s, asserted by PID (the npm process, the start script, n8n,
- * its task runner; the demo API runs inside the start script); and a start after a SIGKILLed one
- * comes up. Own ports (5720–5760) and a user folder of its own, so it runs beside everything else.
- * A start builds the package first (as `npm start` does): a minute or two on a busy machine.
+ * its task runner; the demo API runs inside the start script); a start after a SIGKILLed one
+ * comes up; and a credential a user made against the demo API (through n8n's REST API, as the
+ * editor does) still works after a restart. Own ports (30, 40 and 41 above N8N_API_AUTH_E2E_PORT)
+ * and a user folder of its own, so it runs beside everything else. A start builds the package
+ * first (as `npm start` does): a minute or two on a busy machine.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEMO_SECRETS } from '../../scripts/demo/api';
+import { DEMO_CASES, type DemoCase, demoWorkflow, REQUEST_NAME } from '../../scripts/demo/fixtures';
+import type { N8nSite } from '../../scripts/n8n/environment';
+import { DEMO_OWNER } from '../../scripts/n8n/owner';
 import { packageRoot } from '../../scripts/support/packageRoot';
+import { e2eContext } from './support/context';
+import { execute } from './support/execute';
+import { signInRest } from './support/n8nRest';
 
 jest.setTimeout(600_000);
 
 const folder = mkdtempSync(join(tmpdir(), 'n8n-api-auth-start-'));
+/** Beside the suite's n8n (its port and the next two): n8n and its broker, the demo API and its OAuth2 server. */
+const E2E_PORT = Number(process.env.N8N_API_AUTH_E2E_PORT ?? 5690);
+const PORTS = { n8n: E2E_PORT + 30, api: E2E_PORT + 40, oauth: E2E_PORT + 41 };
+const N8N_URL = `http://localhost:${PORTS.n8n}`;
 const ENV = {
 	...process.env,
-	N8N_API_AUTH_PORT: '5720',
-	N8N_API_AUTH_DEMO_API_PORT: '5730',
-	N8N_API_AUTH_DEMO_OAUTH_PORT: '5731',
+	N8N_API_AUTH_PORT: String(PORTS.n8n),
+	N8N_API_AUTH_DEMO_API_PORT: String(PORTS.api),
+	N8N_API_AUTH_DEMO_OAUTH_PORT: String(PORTS.oauth),
 	N8N_API_AUTH_DEMO_FOLDER: folder,
 };
 
@@ -92,11 +105,12 @@ async function start(): Promise<{ npm: ChildProcess; pids: number[]; script: num
 	let output = '';
 	npm.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 	npm.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	const deadline = Date.now() + 420_000;
+	const t0 = Date.now();
 	while (!output.includes('Log in with')) {
-		if (npm.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not come up:\n${output.slice(-3000)}`);
+		if (npm.exitCode !== null || Date.now() - t0 > 420_000) throw new Error(`npm start did not come up:\n${output.slice(-3000)}`);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
+	console.log(`npm start: up after ${Math.round((Date.now() - t0) / 1000)} s`);
 	const n8n = Number(readFileOr(join(folder, 'n8n.pid')));
 	const pids = runPids(npm.pid as number, n8n);
 	const script = processes().find((p) => pids.includes(p.pid) && readFileOr(`/proc/${p.pid}/cmdline`).includes('scripts/start.js'))?.pid ?? 0;
@@ -113,17 +127,62 @@ async function secondsUntilGone(pids: number[], limitS = 15): Promise<number> {
 	return (Date.now() - t0) / 1000;
 }
 
-it.each(['SIGINT', 'SIGTERM'] as const)('%s to the npm process leaves no process of the run alive within 15 s', async (signal) => {
-	const run = await start();
+/** The run as the checks expect it: npm, the start script, n8n and its task runner (a process of n8n's group other than n8n). */
+function expectWholeRun(run: Awaited<ReturnType<typeof start>>): void {
 	expect(run.n8n).toBeGreaterThan(1);
 	expect(run.script).toBeGreaterThan(1);
 	expect(run.pids).toEqual(expect.arrayContaining([run.npm.pid, run.script, run.n8n]));
-	// n8n's task runner: a process of n8n's group other than n8n.
 	expect(run.pids.filter((pid) => pid !== run.n8n && processes().find((p) => p.pid === pid)?.pgrp === run.n8n).length).toBeGreaterThan(0);
+}
+
+/** `signal` to the npm process: no process of the run may be alive 15 s later. */
+async function stopByNpm(run: Awaited<ReturnType<typeof start>>, signal: NodeJS.Signals): Promise<void> {
 	process.kill(run.npm.pid as number, signal);
 	const seconds = await secondsUntilGone(run.pids);
 	console.log(`${signal}: no process of the run left after ${seconds.toFixed(1)} s`);
 	expect({ seconds: seconds <= 15, alive: alive(run.pids) }).toEqual({ seconds: true, alive: [] });
+}
+
+it('SIGINT to the npm process leaves no process of the run alive within 15 s', async () => {
+	const run = await start();
+	expectWholeRun(run);
+	await stopByNpm(run, 'SIGINT');
+});
+
+describe('SIGTERM to the npm process, then npm start again', () => {
+	const bearer = DEMO_CASES.find((c) => c.key === 'bearer') as DemoCase;
+	const site = (): N8nSite => ({ runtime: e2eContext().site.runtime, userFolder: folder, port: PORTS.n8n });
+	/** The demo API's origin as the start printed it, which is what a user copies. */
+	const demoApiUrl = (output: string) => /Demo API: (https:\/\/\S+)/.exec(output)?.[1] ?? '';
+	const ordersOf = async (workflowId: string) => {
+		const run = await execute(workflowId, site());
+		expect(run.data.resultData.error).toBeUndefined();
+		return run.data.resultData.runData[REQUEST_NAME][0].data.main[0][0].json;
+	};
+
+	// One test: each start builds the package and starts n8n, minutes on a busy machine.
+	it('SIGTERM leaves no process of the run alive within 15 s; a credential the user made works before and after (same ports, same CA)', async () => {
+		const first = await start();
+		expectWholeRun(first);
+		const apiUrl = demoApiUrl(first.output());
+		expect(apiUrl).toBe(`https://127.0.0.1:${PORTS.api}`);
+		// As a user would: the owner's session, the CA file the README names, the demo's bearer token.
+		const rest = await signInRest(N8N_URL, DEMO_OWNER);
+		const data = { token: DEMO_SECRETS.bearerToken, headerPrefix: 'Bearer', baseUrl: `${apiUrl}/bearer`, useCustomTls: true, tlsCa: readFileSync(join(folder, 'pki', 'ca.pem'), 'utf8') };
+		const credential = await rest.post<{ id: string; name: string }>('/rest/credentials', { name: 'My bearer token', type: bearer.credentialType, data });
+		const workflow = await rest.post<{ id: string }>('/rest/workflows', {
+			...demoWorkflow({ ...bearer, credentialId: credential.id, credentialName: credential.name }),
+			id: undefined,
+			name: 'My orders',
+		});
+		expect(await ordersOf(workflow.id)).toMatchObject({ ok: true, ...bearer.expect });
+		await stopByNpm(first, 'SIGTERM');
+
+		const second = await start();
+		expect(demoApiUrl(second.output())).toBe(apiUrl);
+		expect(await ordersOf(workflow.id)).toMatchObject({ ok: true, ...bearer.expect });
+		await stopByNpm(second, 'SIGTERM');
+	});
 });
 
 it('a SIGKILLed start script leaves none within 15 s, and the next start comes up', async () => {
@@ -134,9 +193,8 @@ it('a SIGKILLed start script leaves none within 15 s, and the next start comes u
 	expect({ seconds: seconds <= 15, alive: alive(run.pids) }).toEqual({ seconds: true, alive: [] });
 
 	const next = await start();
-	expect(next.output()).toContain('n8n with n8n-nodes-api-auth: http://localhost:5720');
-	const ready = await fetch('http://localhost:5720/healthz/readiness');
+	expect(next.output()).toContain(`n8n with n8n-nodes-api-auth: ${N8N_URL}`);
+	const ready = await fetch(`${N8N_URL}/healthz/readiness`);
 	expect(ready.status).toBe(200);
-	process.kill(next.npm.pid as number, 'SIGTERM');
-	expect(await secondsUntilGone(next.pids)).toBeLessThanOrEqual(15);
+	await stopByNpm(next, 'SIGTERM');
 });
