@@ -25,7 +25,7 @@ function binDir(): string {
 	const root = '/usr/lib/postgresql';
 	const majors = existsSync(root) ? readdirSync(root).filter((d) => existsSync(join(root, d, 'bin', 'postgres'))) : [];
 	const newest = majors.sort((a, b) => Number(b) - Number(a))[0];
-	if (!newest) throw new Error('PostgreSQL is not installed. Run "node scripts/ensure-postgres.js" (npm run test:e2e runs it), or install the Debian package postgresql.');
+	if (!newest) throw new Error('PostgreSQL is not installed. Run "node scripts/ensure-packages.js postgres" (npm run test:e2e runs it), or install the Debian package postgresql.');
 	return join(root, newest, 'bin');
 }
 
