@@ -55,7 +55,7 @@ export function workerPort(basePort: number, index: number): number {
 
 export function queueFleet(options: QueueFleetOptions): QueueFleet {
 	const { site: installed } = e2eContext();
-	const root = mkdtempSync(join(tmpdir(), 'n8n-api-auth-e2e-queue-'));
+	const root = mkdtempSync(join(tmpdir(), 'n8n-api-auth-queue-fleet-'));
 	const { postgres } = options;
 	const shared = {
 		EXECUTIONS_MODE: 'queue',
