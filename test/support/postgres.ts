@@ -4,11 +4,12 @@
  * one role, and fsync off (thrown away afterwards). PostgreSQL refuses to run as root: when the
  * tests do, it runs as the `postgres` user the Debian package creates.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { untilPrinted } from './serverOutput';
 
 export interface PostgresServer {
 	port: number;
@@ -38,26 +39,6 @@ function serverUser(): { uid: number; gid: number } | undefined {
 	return { uid, gid: id('-g') };
 }
 
-async function ready(proc: ChildProcess): Promise<void> {
-	let output = '';
-	await new Promise<void>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`postgres did not start within 60 s:\n${output}`)), 60_000);
-		proc.stderr?.on('data', (chunk: Buffer) => {
-			output += chunk.toString('utf8');
-			if (output.includes('database system is ready to accept connections')) {
-				clearTimeout(timer);
-				resolve();
-			}
-		});
-		proc.once('exit', (code) => {
-			clearTimeout(timer);
-			reject(new Error(`postgres ended with code ${code}:\n${output}`));
-		});
-	});
-	proc.stdout?.resume();
-	proc.stderr?.resume();
-}
-
 export async function startPostgres(port: number): Promise<PostgresServer> {
 	const bin = binDir();
 	const owner = serverUser();
@@ -74,7 +55,7 @@ export async function startPostgres(port: number): Promise<PostgresServer> {
 	rmSync(pwfile);
 	const settings = ['listen_addresses=127.0.0.1', `port=${port}`, 'unix_socket_directories=', 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
 	const child = spawn(join(bin, 'postgres'), ['-D', data, ...settings.flatMap((s) => ['-c', s])], { ...asOwner, stdio: ['ignore', 'pipe', 'pipe'] });
-	await ready(child);
+	await untilPrinted(child, 'postgres', 'database system is ready to accept connections', { stream: 'stderr', timeoutMs: 60_000 });
 	const database = 'postgres';
 	return {
 		port,
