@@ -3,7 +3,7 @@
  * against the bench API; then peak RSS, the heap the run's result holds (input and output items),
  * and what stays behind once the result is released. Arguments: <API URL> <items>. Reports over IPC.
  */
-import '../test/support/env';
+import './env';
 import type { RunResult } from '../test/support/engine';
 import { runItems } from './workflow';
 

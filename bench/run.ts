@@ -2,9 +2,10 @@
  * npm run bench: the three figures of the node against their goals, measured in one run through
  * n8n's real engine against a local API on 127.0.0.1 (in another process).
  */
-import '../test/support/env';
+import './env';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { startExpressionEngine } from './expressionEngine';
 import { latencyBench } from './latency';
 import { memoryBench } from './memory';
 import { overheadBench } from './overhead';
@@ -24,6 +25,7 @@ function machineLoad(): string {
 
 async function main(): Promise<void> {
 	console.log(`n8n-nodes-api-auth benchmark: Node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${new Date().toISOString().slice(0, 10)}`);
+	console.log(`expression engine: ${await startExpressionEngine()}`);
 	console.log(`machine at the start: ${machineLoad()}`);
 	const figures: Figure[] = [];
 	figures.push(...(await sideBySideBench()));
