@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { startExpressionEngine } from './expressionEngine';
 import { latencyBench } from './latency';
-import { memoryBench } from './memory';
+import { memoryBench, memorySideBySide } from './memory';
 import { overheadBench } from './overhead';
 import { sideBySideBench } from './sideBySide';
 import { type Figure, printTable } from './support';
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
 	figures.push(...(await latencyBench([10, 50])));
 	figures.push(...(await overheadBench()));
 	figures.push(...(await memoryBench([25_000, 50_000, 100_000])));
+	figures.push(...(await memorySideBySide()));
 	printTable(figures);
 	console.log(`machine at the end: ${machineLoad()}`);
 	process.exitCode = figures.every((f) => f.met) ? 0 : 1;
