@@ -79,14 +79,14 @@ const SIDE_BY_SIDE_ITEMS = 100_000;
 /**
  * Beside n8n's node: peak RSS above the process before the run (warmed up by a small run), for
  * 100,000 items of 1 KB, OAuth2 client credentials, each lane in fresh processes, alternating;
- * the lower of two peaks each.
+ * the lowest peak of each lane's runs (two by default; n8n's node takes minutes per run).
  */
-export async function memorySideBySide(items = SIDE_BY_SIDE_ITEMS): Promise<Figure[]> {
+export async function memorySideBySide(items = SIDE_BY_SIDE_ITEMS, runs = RUNS_PER_SIZE): Promise<Figure[]> {
 	const api = await startApiServer(0, 1024);
 	const oauth = await startOAuth2Server({ accessTokenLifetime: 3_600 });
 	try {
 		const deltas: Record<'package' | 'n8n', number[]> = { package: [], n8n: [] };
-		for (let run = 0; run < RUNS_PER_SIZE; run++) {
+		for (let run = 0; run < runs; run++) {
 			for (const kind of ['n8n', 'package'] as const) {
 				const reading = await measure(api.url, items, { kind, tokenUrl: oauth.tokenUrl });
 				deltas[kind].push(reading.peakRss - reading.baselineRss);
@@ -107,4 +107,20 @@ export async function memorySideBySide(items = SIDE_BY_SIDE_ITEMS): Promise<Figu
 		api.close();
 		await oauth.close();
 	}
+}
+
+/** Run directly (with --expose-gc): only the side-by-side memory figure; arguments [items] [runs per lane]. */
+if (require.main === module) {
+	require('./env');
+	const { printTable } = require('./support') as typeof import('./support');
+	memorySideBySide(Number(process.argv[2] ?? SIDE_BY_SIDE_ITEMS), Number(process.argv[3] ?? RUNS_PER_SIZE)).then(
+		(figures) => {
+			printTable(figures);
+			process.exit(0);
+		},
+		(error: unknown) => {
+			console.error(error);
+			process.exit(2);
+		},
+	);
 }

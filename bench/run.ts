@@ -28,11 +28,21 @@ async function main(): Promise<void> {
 	console.log(`expression engine: ${await startExpressionEngine()}`);
 	console.log(`machine at the start: ${machineLoad()}`);
 	const figures: Figure[] = [];
-	figures.push(...(await sideBySideBench()));
-	figures.push(...(await latencyBench([10, 50])));
-	figures.push(...(await overheadBench()));
-	figures.push(...(await memoryBench([25_000, 50_000, 100_000])));
-	figures.push(...(await memorySideBySide()));
+	// Each part's figures are printed when it ends, so that a long run stopped half-way keeps them.
+	const parts: Array<() => Promise<Figure[]>> = [
+		() => sideBySideBench(),
+		() => latencyBench([10, 50]),
+		() => overheadBench(),
+		() => memoryBench([25_000, 50_000, 100_000]),
+		() => memorySideBySide(),
+	];
+	for (const part of parts) {
+		const done = await part();
+		printTable(done);
+		console.log(`machine now: ${machineLoad()}\n`);
+		figures.push(...done);
+	}
+	console.log('All figures:');
 	printTable(figures);
 	console.log(`machine at the end: ${machineLoad()}`);
 	process.exitCode = figures.every((f) => f.met) ? 0 : 1;
