@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startOAuth2Server } from '../test/servers/oauth2Server';
 import type { MemoryReading } from './memoryRun';
 import type { Kind } from './sideBySide';
-import { type Figure, median, REGISTER, startApiServer } from './support';
+import { type Figure, median, printTable, REGISTER, startApiServer } from './support';
 
 const HEAP_HEADROOM = 3;
 const MAX_RESIDUE_BYTES_PER_ITEM = 1;
@@ -112,7 +112,6 @@ export async function memorySideBySide(items = SIDE_BY_SIDE_ITEMS, runs = RUNS_P
 /** Run directly (with --expose-gc): only the side-by-side memory figure; arguments [items] [runs per lane]. */
 if (require.main === module) {
 	require('./env');
-	const { printTable } = require('./support') as typeof import('./support');
 	memorySideBySide(Number(process.argv[2] ?? SIDE_BY_SIDE_ITEMS), Number(process.argv[3] ?? RUNS_PER_SIZE)).then(
 		(figures) => {
 			printTable(figures);
