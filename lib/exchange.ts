@@ -83,6 +83,7 @@ export async function exchange(
 			clientCertificate: Boolean(connection.tls.cert),
 			customCa: Boolean(connection.tls.ca?.length),
 		});
+		if (authenticated) authenticator.answered?.(context);
 
 		if (options.followRedirects && REDIRECT_STATUSES.has(response.status)) {
 			const next = redirectRequest(current, response);

@@ -84,7 +84,11 @@ export function tokenAuthenticator(source: TokenSource, use: TokenUse, { connect
 		async apply(request, trace, context) {
 			const token = await obtain(trace, context);
 			context.sentToken = token;
+			context.appliedAt = services.clock.now();
 			place(request, placement, token);
+		},
+		answered(context) {
+			if (context.appliedAt !== undefined) manager.recordTransit(services.clock.now() - context.appliedAt);
 		},
 		strip(request) {
 			unplace(request, placement);

@@ -31,6 +31,8 @@ export interface RequestContext {
 	rejectedToken?: string;
 	/** Why the credential was renewed for a retry ("HTTP 401", "errcode = 40001"), once it was. */
 	renewedBecause?: string;
+	/** When (core clock) the credential was put on the last attempt. */
+	appliedAt?: number;
 }
 
 export interface Authenticator {
@@ -44,6 +46,8 @@ export interface Authenticator {
 	 * "expired"); static credentials never renew.
 	 */
 	renew?(response: HttpResponse, trace: AuthTrace, context: RequestContext): Promise<boolean>;
+	/** The API answered the attempt `apply` prepared (token credentials learn how long requests take). */
+	answered?(context: RequestContext): void;
 	/** Why `response` means "token expired" (for the error when it still does after the renewal). */
 	expiredBy?(response: HttpResponse): string | undefined;
 	/** Obtains what the first request needs (OAuth2: a token) and says what it got; for the credential test. */

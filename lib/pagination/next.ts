@@ -74,11 +74,17 @@ function textAt(decoded: DecodedBody, path: string): string | undefined {
 
 function resolveNextUrl(text: string | undefined, page: HttpResponse): URL | undefined {
 	if (!text) return undefined;
+	let url: URL;
 	try {
-		return new URL(text, page.url);
+		url = new URL(text, page.url);
 	} catch {
 		throw new ConfigError(PAGINATION_FIELD, `the next page's URL "${text.slice(0, 200)}" in the response is not a URL`, 'Check the field or header that holds the next URL.');
 	}
+	// The API's answer chooses this URL: only http(s), as for the node's own URL.
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw new ConfigError(PAGINATION_FIELD, `the next page's URL in the response is a "${url.protocol}" URL`, 'Check the field or header that holds the next URL: pages are fetched over https:// (or http://) only.');
+	}
+	return url;
 }
 
 /**

@@ -7,7 +7,9 @@
  * one, else with the grant. The window is min(margin, share × lifetime): 60 s before expiry for an
  * hour-long token, 1 s for a 10-second one. The skew allowance (default 2 s: the provider's clock may
  * run ahead of this machine's) applies to every lifetime, capped at a fifth of it so that a token
- * shorter than the allowance is still used for most of its life.
+ * shorter than the allowance is still used for most of its life. A token is also not handed out
+ * once it would expire on the way: within the recent transit time of its requests (transit.ts),
+ * capped likewise at a fifth of its life.
  */
 import { exponentialBackoff } from '../backoff';
 import type { TokenState, TokenStatus } from '../stores/tokenStore';
@@ -17,11 +19,13 @@ export interface RefreshPolicy {
 	refreshWindowShare: number;
 	/** How far the provider's clock may be ahead of this machine's; DEFAULT_CLOCK_SKEW_MS if unset. */
 	clockSkewMs?: number;
+	/** How long requests carrying the token lately took to be answered (measured, not configured). */
+	transitMs?: number;
 }
 
 export const DEFAULT_CLOCK_SKEW_MS = 2_000;
-/** The skew allowance never takes more than this share of a token's lifetime. */
-const SKEW_SHARE_CAP = 0.2;
+/** The skew and transit allowances each never take more than this share of a token's lifetime. */
+const SHARE_CAP = 0.2;
 
 export type Decision =
 	/** Use this token; nothing to do. */
@@ -41,15 +45,20 @@ function lifetimeOf(state: TokenState): number {
 
 /** The last moment a request may carry the token: its expiry less the clock-skew allowance. */
 export function usableUntil(state: TokenState, policy: RefreshPolicy): number {
-	return state.expiresAt - Math.min(policy.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS, lifetimeOf(state) * SKEW_SHARE_CAP);
+	return state.expiresAt - Math.min(policy.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS, lifetimeOf(state) * SHARE_CAP);
 }
 
 export function refreshAt(state: TokenState, policy: RefreshPolicy): number {
 	return usableUntil(state, policy) - Math.min(policy.refreshMarginMs, lifetimeOf(state) * policy.refreshWindowShare);
 }
 
+/** The last moment a request may take the token along: usable still when the API gets it. */
+function sendableUntil(state: TokenState, policy: RefreshPolicy): number {
+	return usableUntil(state, policy) - Math.min(policy.transitMs ?? 0, lifetimeOf(state) * SHARE_CAP);
+}
+
 export function isUsable(state: TokenState | undefined, now: number, policy: RefreshPolicy, rejectedToken?: string): state is TokenState {
-	return !!state && usableUntil(state, policy) > now && state.accessToken !== rejectedToken;
+	return !!state && sendableUntil(state, policy) > now && state.accessToken !== rejectedToken;
 }
 
 export function isFresh(state: TokenState, now: number, policy: RefreshPolicy): boolean {

@@ -19,6 +19,7 @@ import type { LockHandle, TokenState, TokenStatus, TokenStore } from '../stores/
 import { decide, type Decision, isFresh, isUsable } from './decision';
 import { asTokenError, backoffError, inProgressError, interruptedRefreshError, reconnectError, statusAfterFailure, unknownOutcomeError } from './errors';
 import { tokenKey } from './key';
+import { clearTransits, recentTransit, recordTransit } from './transit';
 import type { TokenCall, TokenSource } from './source';
 
 /** Where the token handed out came from, as the auth trace shows it. */
@@ -63,6 +64,7 @@ export async function whenIdle(): Promise<void> {
 /** Forgets this process's cached tokens (tests; the store keeps them). */
 export function clearTokenCache(): void {
 	cache.clear();
+	clearTransits();
 }
 
 class Again {}
@@ -93,7 +95,8 @@ export class TokenManager {
 		for (let attempt = 0; attempt < 3; attempt++) {
 			const now = this.deps.clock.now();
 			const cached = cache.get(this.key);
-			if (isUsable(cached, now, this.source.policy, options.rejected) && isFresh(cached, now, this.source.policy)) return { state: cached, source: 'cache' };
+			const policy = this.policy(now);
+			if (isUsable(cached, now, policy, options.rejected) && isFresh(cached, now, policy)) return { state: cached, source: 'cache' };
 			let flight = flights.get(this.key);
 			if (!flight) {
 				flight = this.obtain(options).finally(() => flights.delete(this.key));
@@ -103,12 +106,24 @@ export class TokenManager {
 			}
 			const result = await this.waitFor(flight, options.deadline);
 			// A flight that started before this caller's token was rejected may bring that same token back.
+			// (Its token is not held to the recent transit time: a slow answer would else discard it.)
 			if (isUsable(result.state, this.deps.clock.now(), this.source.policy, options.rejected)) return result;
 		}
 		throw new TokenRequestError(`The API rejected every token obtained from ${this.endpoint}`, {
 			endpoint: this.endpoint,
 			fix: 'Check Token Expired Status Codes, and the scope and audience the API requires.',
 		});
+	}
+
+	/** A request carrying a token of this key was answered `ms` after the token was handed out. */
+	recordTransit(ms: number): void {
+		recordTransit(this.key, ms, this.deps.clock.now());
+	}
+
+	/** The source's policy, with how long this key's requests lately took to be answered. */
+	private policy(now: number) {
+		const transitMs = recentTransit(this.key, now);
+		return transitMs > 0 ? { ...this.source.policy, transitMs } : this.source.policy;
 	}
 
 	/** Waits for the attempt in flight until this caller's deadline; the attempt itself goes on. */
@@ -145,7 +160,8 @@ export class TokenManager {
 	}
 
 	private decide(state: TokenState | undefined, status: TokenStatus | undefined, rejected?: string): Decision {
-		return decide({ state, status, now: this.deps.clock.now(), policy: this.source.policy, rejectedToken: rejected, canGrant: this.source.canObtain });
+		const now = this.deps.clock.now();
+		return decide({ state, status, now, policy: this.policy(now), rejectedToken: rejected, canGrant: this.source.canObtain });
 	}
 
 	private async obtain(options: { deadline: number; rejected?: string }): Promise<Obtained> {

@@ -1,22 +1,26 @@
 /**
  * No request meets an expired token: against oidc-provider (a certified OpenID Connect server)
  * issuing JWT access tokens whose exp is in whole seconds, with an API that checks exp to the
- * second (as of the request's arrival). 50 items at a time, again and again for 6–20 token
- * lifetimes, client credentials and rotating refresh tokens, in this process and in 4 worker
- * processes sharing the Redis store: no API 401 with 5-second tokens, about one token call per
- * lifetime (renewed at about 70 % of a life, so a little more), no invalid_grant.
+ * second (as of the request's arrival). 50 items at a time, again and again for 20 token
+ * lifetimes of 2 s and of 5 s, client credentials and rotating refresh tokens, in this process and
+ * in 4 worker processes sharing the Redis store: no API 401 (unless a process stalled longer than
+ * the margin the package keeps, see clearMs), every item succeeds, one to three token calls per
+ * lifetime (whole-second exp, rounding, skew and transit allowances shorten a short token's
+ * usable life: see mostCalls), no invalid_grant.
  */
 import { type OidcServer, OIDC_CLIENT, OIDC_RESOURCE, startOidcServer } from '../servers/oidcServer';
 import { runWorkflow } from '../support/engine';
 import { distAgents, resetTokenState } from '../support/dist';
 import { queueEnvironment, settleWorkers, startWorkers, stopWorkers, type WorkerProcess, type WorkerRunOptions } from '../support/processes';
 import { type RedisServer, startRedis } from '../support/redis';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tally } from './fleet';
 
 jest.setTimeout(180_000);
 
 const ITEMS = 50;
 const LIFETIMES = Number(process.env.OIDC_LIFETIMES || 20);
+const WORKERS = 4;
 
 const credential = (server: OidcServer, refreshToken?: string): WorkerRunOptions['credential'] => ({
 	type: 'apiAuthOAuth2',
@@ -51,65 +55,68 @@ async function sustain(ms: number, run: () => Promise<{ items: Array<Record<stri
 }
 
 /**
- * 5-second tokens: 0 API 401s, every item succeeds. 2-second tokens live 1–2 s (exp in whole
- * seconds) and are not sent in their last fifth (0.2–0.4 s): a process stalled longer than that
- * sends some late. On a quiet machine that is 0; on a crowded one (load 24 on 2 cores) 8–29 % of
- * requests met an expired token, so for them the 401s are reported, and only the token calls and
- * the grant are held.
+ * The package keeps at least a fifth of a token's life clear before its expiry (the skew
+ * allowance; the transit allowance adds to it once requests were slow). The shortest life
+ * it computes for an n-second token is n - 1 s (exp in whole seconds, expires_in rounded).
+ * A process that stalls longer than that after handing a token out delivers it expired: no
+ * code can prevent that, so then the 401s are counted (each one renewed and retried: no item
+ * fails) rather than required to be 0.
  */
-async function expectNoExpiredToken(server: OidcServer, lifetimeS: number, lifetimes: number, grantType: string, outcome: { ok: number; failed: number }): Promise<void> {
+const clearMs = (lifetimeS: number) => 0.2 * (lifetimeS - 1) * 1000;
+/**
+ * The most token calls the rules allow: a renewal no sooner than the token stops being sent,
+ * which for the shortest computed life is after three fifths of it (skew and transit
+ * allowances take a fifth each at most).
+ */
+const mostCalls = (lifetimeS: number) => Math.ceil((LIFETIMES * lifetimeS) / (0.6 * (lifetimeS - 1))) + 1;
+
+/** The figures of one run, printed so that they can be quoted, then held to the goals. */
+async function expectNoExpiredToken(
+	server: OidcServer,
+	name: string,
+	run: { lifetimeS: number; grantType: string; stalledMs: number },
+	outcome: { ok: number; failed: number },
+): Promise<void> {
 	const stats = await server.stats();
-	const calls = stats.tokenCalls[grantType] ?? 0;
+	const calls = stats.tokenCalls[run.grantType] ?? 0;
 	const rejected = stats.api['401'] ?? 0;
-	// Reported, so that the numbers can be quoted.
-	process.stdout.write(`oidc ${lifetimeS} s × ${lifetimes} ${grantType}: ${outcome.ok} items ok, ${outcome.failed} failed, API ${JSON.stringify(stats.api)}, token calls ${JSON.stringify(stats.tokenCalls)}, errors ${JSON.stringify(stats.tokenErrors)}, first rejections ${JSON.stringify(stats.rejections)}\n`);
+	const stalledMs = Math.round(Math.max(run.stalledMs, stats.loopDelayMaxMs));
+	process.stdout.write(
+		`oidc ${name}: ${outcome.ok} items ok, ${outcome.failed} failed, API ${JSON.stringify(stats.api)}, token calls ${JSON.stringify(stats.tokenCalls)}, errors ${JSON.stringify(stats.tokenErrors)}, ` +
+			`longest stall ${stalledMs} ms (margin ${clearMs(run.lifetimeS)} ms), first rejections ${JSON.stringify(stats.rejections)}\n`,
+	);
 	expect(stats.invalidGrant).toBe(0);
-	if (lifetimeS >= 5) {
-		expect(outcome.failed).toBe(0);
-		expect(rejected).toBe(0);
+	expect(outcome.failed).toBe(0);
+	expect(rejected).toBeLessThanOrEqual(stalledMs < clearMs(run.lifetimeS) ? 0 : outcome.ok / 20);
+	// At least one call per lifetime (no token used past its expiry).
+	expect(calls).toBeGreaterThanOrEqual(LIFETIMES - 1);
+	expect(calls).toBeLessThanOrEqual(mostCalls(run.lifetimeS));
+}
+
+/** How late this process's event loop runs while `run` runs. */
+async function timingStalls<T>(run: () => Promise<T>): Promise<{ result: T; stalledMs: number }> {
+	const delay = monitorEventLoopDelay({ resolution: 10 });
+	delay.enable();
+	try {
+		const result = await run();
+		return { result, stalledMs: delay.max / 1e6 };
+	} finally {
+		delay.disable();
 	}
-	// A token renewed at ~70 % of a life that whole-second exp already shortens by up to a second:
-	// more than one call per nominal lifetime, but bounded (not one per item or per run).
-	expect(calls).toBeGreaterThanOrEqual(lifetimes - 1);
-	expect(calls).toBeLessThanOrEqual(lifetimes * 2 + 1);
 }
 
 describe.each([2, 5])('%i-second JWT access tokens', (lifetimeS) => {
-	const duration = lifetimeS === 2 ? LIFETIMES * 2_000 : 8 * 5_000;
-	let server: OidcServer;
-	beforeAll(async () => {
-		server = await startOidcServer(lifetimeS);
-	});
-	afterAll(async () => {
-		await server.close();
-		distAgents.destroyAgents();
-	});
-	beforeEach(async () => {
-		await resetTokenState();
-		await server.reset();
-	});
-
-	const lifetimes = duration / (lifetimeS * 1000);
-	it(`one process, client credentials, ${lifetimes} lifetimes`, async () => {
-		const outcome = await sustain(duration, async () => {
-			const { output } = await runWorkflow(load(server, credential(server)) as never);
-			return { items: output.map((item) => item.json) };
-		});
-		await expectNoExpiredToken(server, lifetimeS, lifetimes, 'client_credentials', outcome);
-	});
-});
-
-describe('5-second JWT access tokens, rotating refresh tokens', () => {
-	const LIFETIME_S = 5;
+	const duration = LIFETIMES * lifetimeS * 1000;
 	let server: OidcServer;
 	let redis: RedisServer;
 	let workers: WorkerProcess[] = [];
 	beforeAll(async () => {
-		[server, redis] = await Promise.all([startOidcServer(LIFETIME_S), startRedis()]);
+		[server, redis] = await Promise.all([startOidcServer(lifetimeS), startRedis()]);
+		workers = await startWorkers(WORKERS, queueEnvironment({ store: 'redis', redisUrl: redis.url, leaseMs: 3_000, pollMs: 50 }));
 	});
 	afterAll(async () => {
 		await stopWorkers(workers.filter((w) => w.alive));
-		await Promise.all([server.close(), redis.stop()]);
+		await Promise.all([server?.close(), redis?.stop()]);
 		distAgents.destroyAgents();
 	});
 	beforeEach(async () => {
@@ -117,21 +124,33 @@ describe('5-second JWT access tokens, rotating refresh tokens', () => {
 		await server.reset();
 	});
 
-	it('one process, 8 lifetimes: 0 API 401s, 0 invalid_grant', async () => {
-		const cred = credential(server, await server.grant());
-		const outcome = await sustain(8 * LIFETIME_S * 1000, async () => {
-			const { output } = await runWorkflow(load(server, cred) as never);
-			return { items: output.map((item) => item.json) };
-		});
-		await expectNoExpiredToken(server, LIFETIME_S, 8, 'refresh_token', outcome);
-	});
+	describe.each([
+		['client credentials', 'client_credentials'],
+		['rotating refresh tokens', 'refresh_token'],
+	])('%s', (_, grantType) => {
+		const cred = async () => credential(server, grantType === 'refresh_token' ? await server.grant() : undefined);
 
-	it('4 worker processes on the Redis store, 6 lifetimes: 0 API 401s, 0 invalid_grant', async () => {
-		workers = await startWorkers(4, queueEnvironment({ store: 'redis', redisUrl: redis.url, leaseMs: 3_000, pollMs: 50 }));
-		const cred = credential(server, await server.grant());
-		const results = await Promise.all(workers.map(async (worker) => await sustain(6 * LIFETIME_S * 1000, async () => await worker.run(load(server, cred)))));
-		await settleWorkers(workers);
-		const outcome = results.reduce((sum, r) => ({ ok: sum.ok + r.ok, failed: sum.failed + r.failed }), { ok: 0, failed: 0 });
-		await expectNoExpiredToken(server, LIFETIME_S, 6, 'refresh_token', outcome);
+		it(`one process, ${LIFETIMES} lifetimes: 0 API 401s, 0 invalid_grant`, async () => {
+			const c = await cred();
+			const { result: outcome, stalledMs } = await timingStalls(
+				async () =>
+					await sustain(duration, async () => {
+						const { output } = await runWorkflow(load(server, c) as never);
+						return { items: output.map((item) => item.json) };
+					}),
+			);
+			await expectNoExpiredToken(server, `${lifetimeS} s × ${LIFETIMES}, one process`, { lifetimeS, grantType, stalledMs }, outcome);
+		});
+
+		it(`${WORKERS} worker processes on the Redis store, ${LIFETIMES} lifetimes: 0 API 401s, 0 invalid_grant`, async () => {
+			const c = await cred();
+			// Each stats call restarts the workers' stall records.
+			await Promise.all(workers.map((w) => w.stats()));
+			const results = await Promise.all(workers.map(async (worker) => await sustain(duration, async () => await worker.run(load(server, c)))));
+			await settleWorkers(workers);
+			const stalledMs = Math.max(...(await Promise.all(workers.map((w) => w.stats()))).map((s) => s.loopDelayMaxMs));
+			const outcome = results.reduce((sum, r) => ({ ok: sum.ok + r.ok, failed: sum.failed + r.failed }), { ok: 0, failed: 0 });
+			await expectNoExpiredToken(server, `${lifetimeS} s × ${LIFETIMES}, ${WORKERS} workers`, { lifetimeS, grantType, stalledMs }, outcome);
+		});
 	});
 });

@@ -12,6 +12,7 @@
  * Prints one JSON line {"url": ...} once listening.
  */
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import Provider from 'oidc-provider';
 
@@ -46,7 +47,10 @@ const provider = new Provider(url, {
 });
 provider.proxy = false;
 
-const stats = { tokenCalls: {}, invalidGrant: 0, api: {}, tokenErrors: {}, rejections: [] };
+const stats = { tokenCalls: {}, invalidGrant: 0, api: {}, tokenErrors: {}, rejections: [], loopDelayMaxMs: 0 };
+// How late this server's event loop ran: a stall here delays the API's reading of a request.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 const countCall = (ctx) => {
 	const grantType = ctx.oidc?.params?.grant_type ?? 'unknown';
 	stats.tokenCalls[grantType] = (stats.tokenCalls[grantType] ?? 0) + 1;
@@ -104,13 +108,14 @@ server.on('request', async (req, res) => {
 		res.writeHead(status, { 'content-type': 'application/json' });
 		res.end(JSON.stringify(body));
 	};
-	if (path === '/admin/stats') return json(200, stats);
+	if (path === '/admin/stats') return json(200, { ...stats, loopDelayMaxMs: loopDelay.max / 1e6 });
 	if (path === '/admin/reset') {
 		stats.tokenCalls = {};
 		stats.invalidGrant = 0;
 		stats.api = {};
 		stats.tokenErrors = {};
 		stats.rejections = [];
+		loopDelay.reset();
 		return json(200, stats);
 	}
 	if (path === '/admin/grant') return json(200, { refreshToken: await mintGrant() });

@@ -17,6 +17,8 @@ export interface OidcStats {
 	api: Record<string, number>;
 	/** The first few API rejections: jose's error code, and how many ms past its exp the token was. */
 	rejections: Array<{ code?: string; lateMs?: number }>;
+	/** The longest the server's event loop ran late since the last reset. */
+	loopDelayMaxMs: number;
 }
 
 export interface OidcServer {

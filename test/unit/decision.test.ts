@@ -28,6 +28,20 @@ describe('refresh point', () => {
 		expect(isUsable(state, 58_500, { ...policy, clockSkewMs: 0 })).toBe(true);
 		expect(usableUntil(state, { ...policy, clockSkewMs: 5_000 })).toBe(55_000);
 	});
+
+	it('a token is not handed out once the recent transit time would take it past that point (capped at a fifth of its life)', () => {
+		const minute: TokenState = { accessToken: 'a', obtainedAt: 0, expiresAt: 60_000, expirySource: 'jwt' };
+		expect(isUsable(minute, 57_600, { ...policy, transitMs: 300 })).toBe(true);
+		expect(isUsable(minute, 57_800, { ...policy, transitMs: 300 })).toBe(false);
+		expect(isUsable(minute, 57_800, policy)).toBe(true);
+		// A 2-second token: skew 0.4 s and at most 0.4 s of transit however slow requests were.
+		const short: TokenState = { accessToken: 'a', obtainedAt: 0, expiresAt: 2_000, expirySource: 'jwt' };
+		expect(isUsable(short, 1_150, { ...policy, transitMs: 10_000 })).toBe(true);
+		expect(isUsable(short, 1_250, { ...policy, transitMs: 10_000 })).toBe(false);
+		// The refresh point stays where the policy puts it; a token past its sendable point is renewed at once.
+		expect(refreshAt(short, { ...policy, transitMs: 10_000 })).toBe(refreshAt(short, policy));
+		expect(decide({ state: { ...short, refreshToken: 'R' }, status: undefined, now: 1_250, policy: { ...policy, transitMs: 10_000 }, canGrant: false }).action).toBe('renew');
+	});
 });
 
 describe('decide', () => {

@@ -79,6 +79,13 @@ describe('next page', () => {
 		const s = spec({ kind: 'urlField', path: 'next' });
 		expect(() => nextPageRequest(s, first, page(first.url.href, { next: 'http://[bad' }), 1)).toThrow(ConfigError);
 	});
+
+	it.each(['file:///etc/passwd', 'javascript:alert(1)', 'data:text/plain,x', 'ftp://files.example.com/p2'])('a next URL of another scheme (%s) is refused, naming the pagination field', (next) => {
+		const s = spec({ kind: 'urlField', path: 'next' });
+		expect(() => nextPageRequest(s, first, page(first.url.href, { next }), 1)).toThrow(/Pagination.*is a "[a-z]+:" URL/s);
+		// A relative or http(s) one is followed.
+		expect(nextPageRequest(s, first, page(first.url.href, { next: '/items?page=2' }), 1)?.url.pathname).toBe('/items');
+	});
 });
 
 describe('empty pages', () => {

@@ -125,3 +125,21 @@ describe('Retry Refresh After Unknown Outcome', () => {
 		expect(logger.warnings).toEqual([expect.stringContaining('Retry Refresh After Unknown Outcome is on')]);
 	});
 });
+
+describe('transit time', () => {
+	it('a token that would expire on its way to the API is not handed out: after slow answers it is renewed first', async () => {
+		const store = new MemoryTokenStore();
+		const tokens = manager({ grantType: 'clientCredentials' }, store);
+		const now = Date.now();
+		// 20-s life, 5 s left: usable for 3 s more (2-s skew allowance), fresh for 1 s more.
+		await store.setState(tokens.key, { accessToken: 'stored-A', obtainedAt: now - 15_000, expiresAt: now + 5_000, expirySource: 'expires_in' });
+		expect((await tokens.token({ deadline: deadline() })).state.accessToken).toBe('stored-A');
+		expect(server.tokenRequests).toHaveLength(0);
+		// Requests lately took 3.5 s to be answered: this token would reach the API expired.
+		tokens.recordTransit(3_500);
+		const next = await tokens.token({ deadline: deadline() });
+		expect(next).toMatchObject({ source: 'fetched' });
+		expect(next.state.accessToken).not.toBe('stored-A');
+		expect(server.tokenRequests).toHaveLength(1);
+	});
+});
