@@ -12,6 +12,8 @@ export interface N8nSite {
 	/** N8N_USER_FOLDER: n8n keeps its database, settings and installed packages under <folder>/.n8n. */
 	userFolder: string;
 	port: number;
+	/** Settings of this instance beyond the common ones (queue mode, a shared database, …); they win. */
+	env?: Record<string, string>;
 }
 
 export function n8nUrl(site: N8nSite): string {
@@ -70,5 +72,6 @@ export function n8nEnvironment(site: N8nSite, role: 'server' | 'cli' = 'server')
 		EXTERNAL_FRONTEND_HOOKS_URLS: '',
 		N8N_SENTRY_DSN: '',
 		N8N_FRONTEND_SENTRY_DSN: '',
+		...site.env,
 	};
 }

@@ -45,12 +45,17 @@ export async function assertN8nPortFree(site: N8nSite): Promise<void> {
 	if (await answers(`${url}/healthz`)) throw new Error(`Something already answers on ${url}: ${way}.`);
 }
 
-export async function startN8n(site: N8nSite, log: Log, timeoutMs = 180_000): Promise<RunningN8n> {
+/**
+ * `n8n start`, or a queue-mode `n8n worker` (`command: 'worker'`), which must then have its health
+ * server on the site's port (QUEUE_HEALTH_CHECK_ACTIVE, QUEUE_HEALTH_CHECK_PORT): both answer
+ * /healthz/readiness once ready.
+ */
+export async function startN8n(site: N8nSite, log: Log, timeoutMs = 180_000, command: 'start' | 'worker' = 'start'): Promise<RunningN8n> {
 	const url = n8nUrl(site);
 	await assertN8nPortFree(site);
-	const serverLog = logFile(site, 'n8n');
-	const service = startService(site.runtime.node, [site.runtime.n8nBin, 'start'], { env: n8nEnvironment(site), logFile: serverLog });
-	log(`Starting n8n (log: ${serverLog})…`);
+	const serverLog = logFile(site, command === 'start' ? 'n8n' : 'n8n-worker');
+	const service = startService(site.runtime.node, [site.runtime.n8nBin, command], { env: n8nEnvironment(site), logFile: serverLog });
+	log(`Starting n8n ${command} (log: ${serverLog})…`);
 	const started = Date.now();
 	let exited = false;
 	void service.exited.then(() => (exited = true));

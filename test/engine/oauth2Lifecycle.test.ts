@@ -127,6 +127,36 @@ describe('renewal before expiry (controllable clock)', () => {
 	});
 });
 
+describe('transit time (controllable clock)', () => {
+	it('after an answer that took long, a token that would expire on its way to the API is renewed before it is sent', async () => {
+		const clock = offsetClock();
+		const api = await startRecordingServer({ handler: () => ({ status: 200, body: { ok: true } }) });
+		try {
+			await runWorkflow({ parameters: get(`${api.url}/first`), credential: cc(server) });
+			// 3400 s later the API takes 100 s (on the package's clock) to answer.
+			clock.advance(3_400_000);
+			api.setHandler(() => {
+				clock.advance(100_000);
+				return { status: 200, body: { ok: true } };
+			});
+			await runWorkflow({ parameters: get(`${api.url}/slow`), credential: cc(server) });
+			api.setHandler(() => ({ status: 200, body: { ok: true } }));
+			// Now, 3500 s after the token request, the token is before its refresh point (3537 s: 3600 s
+			// less 1 s rounding, 2 s skew and the 60 s window) but within 100 s of its usable end.
+			const next = await runWorkflow({ parameters: get(`${api.url}/next`, { authTrace: true }), credential: cc(server) });
+			expect(next.error).toBeUndefined();
+			expect(server.tokenRequests).toHaveLength(2);
+			const sent = api.requests.map((r) => r.headers.authorization);
+			expect(sent[1]).toBe(sent[0]);
+			expect(sent[2]).not.toBe(sent[0]);
+			expect((next.output[0].json.authTrace as { tokenSource: string }).tokenSource).toBe('fetched');
+		} finally {
+			clock.restore();
+			await api.close();
+		}
+	});
+});
+
 describe('after the API says the token expired', () => {
 	it('renews once and retries once; many items in flight share one renewal', async () => {
 		await runWorkflow({ parameters: get(`${server.apiUrl}/a`), credential: cc(server) });

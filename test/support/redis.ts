@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import IORedis, { type Redis } from 'ioredis';
+import { untilPrinted } from './serverOutput';
 
 export interface RedisServer {
 	port: number;
@@ -50,23 +51,7 @@ export function assertInstalled(): void {
 
 /** Waits until a redis-server just spawned accepts connections (10 s at most); its output is then drained. */
 export async function untilReady(proc: ChildProcess, label: string): Promise<void> {
-	let output = '';
-	await new Promise<void>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`${label} did not start within 10 s:\n${output}`)), 10_000);
-		proc.stdout?.on('data', (chunk: Buffer) => {
-			output += chunk.toString('utf8');
-			if (output.includes('Ready to accept connections')) {
-				clearTimeout(timer);
-				resolve();
-			}
-		});
-		proc.once('exit', (code) => {
-			clearTimeout(timer);
-			reject(new Error(`${label} ended with code ${code}:\n${output}`));
-		});
-	});
-	proc.stdout?.resume();
-	proc.stderr?.resume();
+	await untilPrinted(proc, label, 'Ready to accept connections');
 }
 
 /** With a password, the server requires it (`--requirepass`) and `url` carries it. */
