@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { exchange, type ExchangeOptions } from '../../lib/exchange';
 import { systemClock } from '../../lib/clock';
-import { ConfigError } from '../../lib/errors';
+import { ApiResponseError, ConfigError } from '../../lib/errors';
 import { silentLogger } from '../../lib/services';
 import { type AuthSession, openSession } from '../../lib/session';
 import type { Authenticator } from '../../lib/auth/types';
@@ -209,6 +209,22 @@ describe('one retry after a renewal', () => {
 			['GET', '/to'],
 		]);
 		expect(api.requests[2].body.toString()).toBe('payload');
+	});
+
+	it('fails, saying so, when the API still says "expired" under a 2xx status after the renewal; a 4xx is returned as it is', async () => {
+		api.setHandler(() => ({ status: 200, body: { error: 'token_expired' } }));
+		const s = renewing(session(), 5);
+		const still = { ...s, authenticator: { ...s.authenticator, expiredBy: () => 'error is token_expired' } };
+		const error = await exchange(still, request(`${api.url}/x`), options(), still.newTrace()).then(
+			() => undefined,
+			(e: unknown) => e,
+		);
+		expect(error).toBeInstanceOf(ApiResponseError);
+		expect((error as ApiResponseError).message).toBe(`${api.url}/x: the API still says the token expired (error is token_expired) after it was renewed`);
+		expect((error as ApiResponseError).fix).toMatch(/^Check Token Expired Body Path and Values/);
+		expect(api.requests).toHaveLength(2);
+		api.setHandler(() => ({ status: 401, body: { error: 'token_expired' } }));
+		expect((await exchange(still, request(`${api.url}/x`), options(), still.newTrace())).status).toBe(401);
 	});
 
 	it('does not resend when renew() says no', async () => {
