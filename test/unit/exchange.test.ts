@@ -223,8 +223,8 @@ describe('one retry after a renewal', () => {
 		expect((error as ApiResponseError).message).toBe(`${api.url}/x: the API still says the token expired (error is token_expired) after it was renewed`);
 		expect((error as ApiResponseError).fix).toMatch(/^Check Token Expired Body Path and Values/);
 		expect(api.requests).toHaveLength(2);
-		api.setHandler(() => ({ status: 401, body: { error: 'token_expired' } }));
-		expect((await exchange(still, request(`${api.url}/x`), options(), still.newTrace())).status).toBe(401);
+		api.setHandler(() => ({ status: 400, body: { error: 'token_expired' } }));
+		expect((await exchange(still, request(`${api.url}/x`), options(), still.newTrace())).status).toBe(400);
 	});
 
 	it('does not resend when renew() says no', async () => {
