@@ -10,8 +10,10 @@
  */
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
+import { startOAuth2Server } from '../test/servers/oauth2Server';
 import type { MemoryReading } from './memoryRun';
-import { type Figure, REGISTER, startApiServer } from './support';
+import type { Kind } from './sideBySide';
+import { type Figure, median, printTable, REGISTER, startApiServer } from './support';
 
 const HEAP_HEADROOM = 3;
 const MAX_RESIDUE_BYTES_PER_ITEM = 1;
@@ -19,9 +21,9 @@ const RUNS_PER_SIZE = 2;
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
-function measure(url: string, items: number): Promise<MemoryReading> {
+function measure(url: string, items: number, lane?: { kind: Kind; tokenUrl: string }): Promise<MemoryReading> {
 	return new Promise((resolve, reject) => {
-		const child = fork(join(__dirname, 'memoryRun.ts'), [url, String(items)], { execArgv: ['--expose-gc', '-r', REGISTER], stdio: 'inherit' });
+		const child = fork(join(__dirname, 'memoryRun.ts'), [url, String(items), ...(lane ? [lane.kind, lane.tokenUrl] : [])], { execArgv: ['--expose-gc', '-r', REGISTER], stdio: 'inherit' });
 		child.once('message', (reading: MemoryReading) => resolve(reading));
 		child.once('exit', (code) => (code ? reject(new Error(`memory run for ${items} items exited with ${code}`)) : undefined));
 	});
@@ -68,4 +70,56 @@ export async function memoryBench(sizes: number[]): Promise<Figure[]> {
 	} finally {
 		api.close();
 	}
+}
+
+/** Peak RSS goal for the side-by-side figure: the package with its default options. */
+const PEAK_DELTA_GOAL = 0.5 * 2 ** 30;
+const SIDE_BY_SIDE_ITEMS = 100_000;
+
+/**
+ * Beside n8n's node: peak RSS above the process before the run (warmed up by a small run), for
+ * 100,000 items of 1 KB, OAuth2 client credentials, each lane in fresh processes, alternating;
+ * the lowest peak of each lane's runs (two by default; n8n's node takes minutes per run).
+ */
+export async function memorySideBySide(items = SIDE_BY_SIDE_ITEMS, runs = RUNS_PER_SIZE): Promise<Figure[]> {
+	const api = await startApiServer(0, 1024);
+	const oauth = await startOAuth2Server({ accessTokenLifetime: 3_600 });
+	try {
+		const deltas: Record<'package' | 'n8n', number[]> = { package: [], n8n: [] };
+		for (let run = 0; run < runs; run++) {
+			for (const kind of ['n8n', 'package'] as const) {
+				const reading = await measure(api.url, items, { kind, tokenUrl: oauth.tokenUrl });
+				deltas[kind].push(reading.peakRss - reading.baselineRss);
+			}
+		}
+		const [pkg, n8n] = [Math.min(...deltas.package), Math.min(...deltas.n8n)];
+		const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+		return [
+			{
+				name: `Peak RSS delta, ${items.toLocaleString('en')} items of 1 KB, OAuth2: package (default options) vs n8n`,
+				value: `${mib(pkg)} vs ${mib(n8n)} (${(pkg / n8n).toFixed(2)} ×)`,
+				goal: `≤ ${gib(PEAK_DELTA_GOAL)}`,
+				met: pkg <= PEAK_DELTA_GOAL,
+				note: `runs: package ${deltas.package.map(mib).join('/')}, n8n ${deltas.n8n.map(mib).join('/')} (median ${mib(median(deltas.n8n))}); n8n's node with Batching 1,000 items per 50 ms (all at once exhausts the loopback API)`,
+			},
+		];
+	} finally {
+		api.close();
+		await oauth.close();
+	}
+}
+
+/** Run directly (with --expose-gc): only the side-by-side memory figure; arguments [items] [runs per lane]. */
+if (require.main === module) {
+	require('./env');
+	memorySideBySide(Number(process.argv[2] ?? SIDE_BY_SIDE_ITEMS), Number(process.argv[3] ?? RUNS_PER_SIZE)).then(
+		(figures) => {
+			printTable(figures);
+			process.exit(0);
+		},
+		(error: unknown) => {
+			console.error(error);
+			process.exit(2);
+		},
+	);
 }

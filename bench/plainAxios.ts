@@ -3,7 +3,7 @@
  * pool the node uses for the same URL, with a fixed number of requests in flight. Like the node,
  * it keeps what the API answered until it is done (the node's output lives until the run ends).
  */
-import axios from 'axios';
+import axios, { type AxiosInstance } from 'axios';
 import { join } from 'node:path';
 import type * as AgentsModule from '../lib/transport/agents';
 import type * as TlsModule from '../lib/transport/tls';
@@ -13,10 +13,14 @@ const built = (path: string): unknown => require(join(__dirname, '..', 'dist', '
 const { agentFor } = built('transport/agents') as typeof AgentsModule;
 const { parseTls } = built('transport/tls') as typeof TlsModule;
 
-export async function axiosLoop(url: string, count: number, inFlight: number): Promise<unknown[]> {
+/** An axios client on the node's keep-alive pool for that origin; lean on purpose (no redirect wrapper), so comparisons are strict. */
+export function plainClient(url: string): AxiosInstance {
 	const agent = agentFor(new URL(url), parseTls({ ignoreErrors: false }));
-	// Lean on purpose (no redirect wrapper), so the comparison is strict.
-	const client = axios.create({ httpAgent: agent, proxy: false, maxRedirects: 0 });
+	return axios.create({ httpAgent: agent, proxy: false, maxRedirects: 0 });
+}
+
+export async function axiosLoop(url: string, count: number, inFlight: number): Promise<unknown[]> {
+	const client = plainClient(url);
 	const answers = new Array<unknown>(count);
 	let next = 0;
 	const worker = async (): Promise<void> => {

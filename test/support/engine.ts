@@ -91,9 +91,10 @@ export async function loadPackage(): Promise<PackageDirectoryLoader> {
 	return await loaderPromise;
 }
 
-async function nodeTypes(): Promise<INodeTypes> {
+async function nodeTypes(extra?: RunOptions['node']): Promise<INodeTypes> {
 	const loader = await loadPackage();
 	const all: Record<string, INodeType | IVersionedNodeType> = { [ITEMS_NODE_TYPE]: new ItemsNode() };
+	if (extra?.implementation) all[extra.type] = extra.implementation;
 	for (const [name, data] of Object.entries(loader.nodeTypes)) all[`${PACKAGE_NAME}.${name}`] = data.type;
 	Object.defineProperty(all, N8N_HTTP_REQUEST.type, {
 		enumerable: true,
@@ -174,8 +175,8 @@ export interface RunOptions {
 	/** Node settings, e.g. { continueOnFail: true } or { onError: 'continueRegularOutput' }. */
 	settings?: Partial<INode>;
 	helper?: TestCredentialsHelper;
-	/** Another node type under test instead of the package's node (e.g. N8N_HTTP_REQUEST). */
-	node?: { type: string; typeVersion: number };
+	/** Another node type under test instead of the package's node (e.g. N8N_HTTP_REQUEST), or one given here (a benchmark's baseline). */
+	node?: { type: string; typeVersion: number; implementation?: INodeType };
 }
 
 export interface RunResult {
@@ -219,7 +220,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		nodes,
 		connections: { Items: { main: [[{ node: NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] } },
 		active: false,
-		nodeTypes: await nodeTypes(),
+		nodeTypes: await nodeTypes(options.node),
 		settings: {},
 	});
 	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', { id: 'wf-1', name: 'Test', nodes, connections: {}, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), activeVersionId: null } as never);
