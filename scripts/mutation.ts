@@ -1,8 +1,10 @@
 /**
- * `npm run test:mutation [module…]`: StrykerJS on each module of scripts/mutation.modules.json
+ * `npm run test:mutation [--force] [module…]`: StrykerJS on each module of scripts/mutation.modules.json
  * in turn (one at a time: the runs are long and the machine is usually shared), then one line
  * per module with its mutation score. Run under Node 24 (Stryker 10 needs Node ≥ 22.18).
- * Exits non-zero when a run fails or a module scores below 85 %.
+ * Exits non-zero when a run fails or a module scores below 85 %. `--force` re-tests every mutant
+ * instead of reusing the incremental file's results: Stryker reuses a surviving static mutant's
+ * result even after tests were added (it knows no test covering it), so run it after adding tests.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -37,13 +39,15 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd:
 async function main(): Promise<number> {
 	const root = packageRoot();
 	const modules = Object.keys(JSON.parse(readFileSync(join(root, 'scripts', 'mutation.modules.json'), 'utf8')) as Record<string, unknown>);
-	const chosen = process.argv.slice(2);
+	const args = process.argv.slice(2);
+	const force = args.includes('--force');
+	const chosen = args.filter((arg) => arg !== '--force');
 	const unknown = chosen.filter((name) => !modules.includes(name));
 	if (unknown.length) throw new Error(`Unknown module(s) ${unknown.join(', ')}: choose from ${modules.join(', ')}`);
 	const lines: string[] = [];
 	let failed = false;
 	for (const name of chosen.length ? chosen : modules) {
-		const code = await run('stryker', ['run'], { ...process.env, MUTATION_MODULE: name }, root);
+		const code = await run('stryker', force ? ['run', '--force'] : ['run'], { ...process.env, MUTATION_MODULE: name }, root);
 		if (code !== 0) {
 			failed = true;
 			lines.push(`${name}: stryker exited with ${code}`);

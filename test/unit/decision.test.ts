@@ -1,4 +1,4 @@
-import { backoffUntil, decide, isUsable, refreshAt, usableUntil } from '../../lib/tokens/decision';
+import { backoffUntil, decide, isFresh, isUsable, refreshAt, usableUntil } from '../../lib/tokens/decision';
 import type { TokenState } from '../../lib/stores/tokenStore';
 
 const policy = { refreshMarginMs: 60_000, refreshWindowShare: 0.1 };
@@ -42,6 +42,20 @@ describe('refresh point', () => {
 		expect(refreshAt(short, { ...policy, transitMs: 10_000 })).toBe(refreshAt(short, policy));
 		expect(decide({ state: { ...short, refreshToken: 'R' }, status: undefined, now: 1_250, policy: { ...policy, transitMs: 10_000 }, canGrant: false }).action).toBe('renew');
 	});
+
+	it('the last usable and the last fresh millisecond are excluded', () => {
+		const state: TokenState = { accessToken: 'a', obtainedAt: 0, expiresAt: 60_000, expirySource: 'jwt' };
+		expect([isUsable(state, 57_999, policy), isUsable(state, 58_000, policy)]).toEqual([true, false]);
+		// Window: min(60 s, 10 % of 60 s) = 6 s before the usable end.
+		expect([isFresh(state, 51_999, policy), isFresh(state, 52_000, policy)]).toEqual([true, false]);
+	});
+
+	it('a token that expired before it was obtained (an old JWT) gets no extra life from a negative lifetime', () => {
+		const stale: TokenState = { accessToken: 'a', obtainedAt: 10_000, expiresAt: 5_000, expirySource: 'jwt' };
+		expect(usableUntil(stale, policy)).toBe(5_000);
+		expect(refreshAt(stale, policy)).toBe(5_000);
+		expect(isUsable(stale, 5_500, policy)).toBe(false);
+	});
 });
 
 describe('decide', () => {
@@ -61,9 +75,45 @@ describe('decide', () => {
 		['back-off, token expired: wait', { ...base, status: { backoff: { until: 3_700_000, failures: 1, message: 'm', fix: 'f', transient: true } }, state: hour(0), now: 3_600_001 }, 'backoff'],
 		['back-off, token still valid: use it', { ...base, status: { backoff: { until: 3_700_000, failures: 1, message: 'm', fix: 'f', transient: true } }, state: hour(0), now: 3_550_000 }, 'use'],
 		['back-off over: renew', { ...base, status: { backoff: { until: 3_600_000, failures: 1, message: 'm', fix: 'f', transient: true } }, state: hour(0), now: 3_600_001 }, 'renew:refresh'],
+		['back-off ending this millisecond: renew', { ...base, status: { backoff: { until: 3_600_001, failures: 1, message: 'm', fix: 'f', transient: true } }, state: hour(0), now: 3_600_001 }, 'renew:refresh'],
+		['no refresh token, expiry unknown: used until the API rejects it', { ...base, canGrant: false, state: hour(0, { refreshToken: undefined, expirySource: 'unknown' }), now: 7_200_000 }, 'use'],
+		['assumed expiry but a grant can renew it: renew', { ...base, state: hour(0, { refreshToken: undefined, expirySource: 'default' }), now: 7_200_000 }, 'renew:grant'],
+		['assumed expiry but a refresh token can renew it: refresh', { ...base, canGrant: false, state: hour(0, { expirySource: 'default' }), now: 7_200_000 }, 'renew:refresh'],
+		['known expiry passed, no refresh token, no grant: reconnect', { ...base, canGrant: false, state: hour(0, { refreshToken: undefined, expirySource: 'jwt' }), now: 7_200_000 }, 'reconnect'],
 	])('%s', (_name, input, expected) => {
 		const d = decide(input);
 		expect('via' in d ? `${d.action}:${d.via}` : d.action).toBe(expected);
+	});
+});
+
+describe('what a decision carries', () => {
+	const base = { policy, canGrant: true, now: 3_600_001 };
+
+	it('use and renew-soon hand out the token itself', () => {
+		const state = hour(0);
+		expect(decide({ ...base, status: undefined, state, now: 1_000 })).toEqual({ action: 'use', state });
+		expect(decide({ ...base, status: undefined, state, now: 3_550_000 })).toEqual({ action: 'renewSoon', state, via: 'refresh' });
+	});
+
+	it('a revoked grant passes on its message and fix', () => {
+		expect(decide({ ...base, status: { reconnect: { at: 0, message: 'grant revoked', fix: 'press Connect' } }, state: hour(0) })).toEqual({
+			action: 'reconnect',
+			message: 'grant revoked',
+			fix: 'press Connect',
+		});
+	});
+
+	it('an expired token with nothing to renew it says so and how to fix it', () => {
+		expect(decide({ ...base, canGrant: false, status: undefined, state: hour(0, { refreshToken: undefined }) })).toEqual({
+			action: 'reconnect',
+			message: 'The access token expired (or was rejected) and there is no refresh token to renew it with',
+			fix: 'Reconnect the credential (press Connect again, or paste a new refresh token).',
+		});
+	});
+
+	it('a back-off passes on its end, message, fix and whether it may be waited out', () => {
+		const backoff = { until: 3_700_000, failures: 2, message: 'token endpoint down', fix: 'wait', transient: false };
+		expect(decide({ ...base, status: { backoff }, state: hour(0) })).toEqual({ action: 'backoff', until: 3_700_000, message: 'token endpoint down', fix: 'wait', transient: false });
 	});
 });
 
@@ -76,5 +126,8 @@ describe('back-off', () => {
 		expect(spread(4)).toBeLessThanOrEqual(8_000);
 		expect(spread(20)).toBeLessThanOrEqual(60_000);
 		expect(spread(1, 30)).toBe(30_000);
+		// A Retry-After shorter than the back-off does not shorten it.
+		expect(spread(4, 1)).toBeGreaterThanOrEqual(4_000);
+		expect(backoffUntil(1_000_000, 1, 30)).toBe(1_030_000);
 	});
 });

@@ -3,14 +3,17 @@
  * origins): the policy check, redirects (what is kept, what is dropped, methods and bodies),
  * the redirect limit, and the one retry after a renewal.
  */
+import { Readable } from 'node:stream';
 import { exchange, type ExchangeOptions } from '../../lib/exchange';
 import { systemClock } from '../../lib/clock';
-import { ConfigError } from '../../lib/errors';
+import { ApiResponseError, ConfigError } from '../../lib/errors';
 import { silentLogger } from '../../lib/services';
 import { type AuthSession, openSession } from '../../lib/session';
 import type { Authenticator } from '../../lib/auth/types';
+import { whenIdle } from '../../lib/tokens/manager';
 import { destroyAgents } from '../../lib/transport/agents';
 import type { OutgoingRequest } from '../../lib/transport/types';
+import { type OAuth2TestServer, startOAuth2Server, TEST_CLIENT } from '../servers/oauth2Server';
 import { type RecordingServer, startRecordingServer } from '../servers/recordingServer';
 
 const KEY = 'exchange-test-key';
@@ -144,6 +147,22 @@ describe('methods and bodies on redirects', () => {
 		}
 	});
 
+	it('drops Transfer-Encoding with the body when a streamed POST becomes a GET', async () => {
+		api.setHandler((req) => (req.path === '/from' ? redirectTo('/to', 302) : { status: 200 }));
+		// A stream of unknown length travels chunked (as n8n's binary uploads can).
+		const streamed: OutgoingRequest = {
+			method: 'POST',
+			url: new URL(`${api.url}/from`),
+			headers: { 'Content-Type': 'application/octet-stream', 'Transfer-Encoding': 'chunked' },
+			body: Readable.from([Buffer.from('pay'), Buffer.from('load')]),
+		};
+		await exchange(session(), streamed, options(), session().newTrace());
+		expect(api.requests.map((r) => [r.method, r.headers['transfer-encoding'], r.headers['content-type'], r.body.toString()])).toEqual([
+			['POST', 'chunked', 'application/octet-stream', 'payload'],
+			['GET', undefined, undefined, ''],
+		]);
+	});
+
 	it('rebuilds a one-shot body for the resend', async () => {
 		let builds = 0;
 		api.setHandler((req) => (req.path === '/from' ? redirectTo('/to', 307) : { status: 200 }));
@@ -192,6 +211,22 @@ describe('one retry after a renewal', () => {
 		expect(api.requests[2].body.toString()).toBe('payload');
 	});
 
+	it('fails, saying so, when the API still says "expired" under a 2xx status after the renewal; a 4xx is returned as it is', async () => {
+		api.setHandler(() => ({ status: 200, body: { error: 'token_expired' } }));
+		const s = renewing(session(), 5);
+		const still = { ...s, authenticator: { ...s.authenticator, expiredBy: () => 'error is token_expired' } };
+		const error = await exchange(still, request(`${api.url}/x`), options(), still.newTrace()).then(
+			() => undefined,
+			(e: unknown) => e,
+		);
+		expect(error).toBeInstanceOf(ApiResponseError);
+		expect((error as ApiResponseError).message).toBe(`${api.url}/x: the API still says the token expired (error is token_expired) after it was renewed`);
+		expect((error as ApiResponseError).fix).toMatch(/^Check Token Expired Body Path and Values/);
+		expect(api.requests).toHaveLength(2);
+		api.setHandler(() => ({ status: 400, body: { error: 'token_expired' } }));
+		expect((await exchange(still, request(`${api.url}/x`), options(), still.newTrace())).status).toBe(400);
+	});
+
 	it('does not resend when renew() says no', async () => {
 		api.setHandler(() => ({ status: 401 }));
 		const s = renewing(session(), 0);
@@ -205,5 +240,30 @@ describe('one retry after a renewal', () => {
 		const s = renewing(session(), 5);
 		expect((await exchange(s, request(`${api.url}/x`), options(), s.newTrace())).status).toBe(401);
 		expect(s.statuses).toEqual([]);
+	});
+});
+
+describe('the item timeout', () => {
+	let auth: OAuth2TestServer;
+	beforeAll(async () => {
+		auth = await startOAuth2Server();
+	});
+	afterAll(async () => {
+		await whenIdle();
+		await auth.close();
+	});
+
+	it("waits for a slow token request up to the item's timeout: a token that takes 2.5 s arrives within 30 s", async () => {
+		api.setHandler(() => ({ status: 200 }));
+		auth.setFault({ kind: 'delay', ms: 2_500 });
+		const oauth2 = openSession(
+			'apiAuthOAuth2',
+			{ grantType: 'clientCredentials', accessTokenUrl: auth.tokenUrl, clientId: TEST_CLIENT.id, clientSecret: TEST_CLIENT.secret, allowedDomains: '127.0.0.1' },
+			{ clock: systemClock, logger: silentLogger },
+		);
+		const response = await exchange(oauth2, request(`${api.url}/a`), options({ timeoutMs: 30_000 }), oauth2.newTrace());
+		expect(response.status).toBe(200);
+		expect(auth.tokenRequests).toHaveLength(1);
+		expect(api.requests[0].headers.authorization).toMatch(/^Bearer \S+$/);
 	});
 });

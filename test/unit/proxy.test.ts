@@ -3,6 +3,7 @@ import { SecretRegistry } from '../../lib/security/secretRegistry';
 import { bypassesProxy, parseBypassList } from '../../lib/transport/noProxy';
 import { isLoopbackHost, mayUseProxy, type UrlPolicy } from '../../lib/security/urlPolicy';
 import { parseProxyUrl, type ProxyInput, proxyFor as proxyForTls, resolveProxy } from '../../lib/transport/proxy';
+import { refusal } from '../support/refusal';
 
 const bypass = (list: string, url: string) => bypassesProxy(new URL(url), parseBypassList(list));
 
@@ -100,7 +101,11 @@ describe('the proxy rule (the URL policy judges the proxy as part of the path)',
 		expect(() => mayUseProxy(new URL('http://api.example.com/'), corporate, policy(['api.example.com']), true)).toThrow(
 			'HTTPS_PROXY: the proxy proxy.corp.test:3128 could read the credential ("http://api.example.com" is plain http), and it is not in the credential\'s allowed domains',
 		);
-		expect(() => mayUseProxy(new URL('https://api.example.com/'), corporate, policy(['api.example.com']), false)).toThrow(/TLS errors are ignored/);
+		const tlsIgnored = refusal(() => mayUseProxy(new URL('https://api.example.com/'), corporate, policy(['api.example.com']), false));
+		expect(tlsIgnored.message).toMatch(/TLS errors are ignored/);
+		expect(tlsIgnored.fix).toBe(
+			'Use https:// with TLS verification on, or add "proxy.corp.test" to the credential\'s Allowed Domains field if this proxy may see the credential.',
+		);
 		// An empty list allows any target host, but lists no proxy.
 		expect(() => mayUseProxy(new URL('http://api.example.com/'), corporate, policy([]), true)).toThrow(ConfigError);
 		expect(mayUseProxy(new URL('http://api.example.com/'), corporate, policy(['api.example.com', '*.corp.test']), true)).toBe(true);

@@ -195,4 +195,10 @@ describe('scrubItems and scrubFile: the output in the form it is returned', () =
 		expect(scrubFile({ data: clean }, redactor)?.data).toBe(clean);
 		expect(new Redactor(['s\u00e9cret-value']).bytes(Buffer.from('a s\u00e9cret-value b'))).toEqual(Buffer.from(`a ${REDACTED} b`));
 	});
+
+	it('file bytes: every occurrence of a secret is replaced, and an empty redactor hands the bytes back as they are', () => {
+		expect(redactor.bytes(Buffer.from('echoed-secret|echoed-secret'))).toEqual(Buffer.from(`${REDACTED}|${REDACTED}`));
+		const data = Buffer.from('any bytes');
+		expect(new Redactor([]).bytes(data)).toBe(data);
+	});
 });

@@ -21,7 +21,7 @@ describe('parseAllowedDomains', () => {
 		expect(parseAllowedDomains('example.com.', undefined)).toEqual(['example.com']);
 	});
 
-	it.each([['*.'], ['*'], ['api.*.com'], ['**.example.com'], ['exa_mple.com'], ['https://'], ['ex ample/x'], ['é.example.com']])('refuses %j, naming the entry and the field', (entry) => {
+	it.each([['*.'], ['*'], ['api.*.com'], ['**.example.com'], ['exa_mple.com'], ['https://'], ['ex ample/x'], ['é.example.com'], ['exa[mple.com'], ['exa]mple.com']])('refuses %j, naming the entry and the field', (entry) => {
 		const error = refusal(() => parseAllowedDomains(entry, undefined));
 		expect(error.field).toBe('Allowed Domains');
 		expect(error.message).toContain(' is not a host name');
@@ -44,6 +44,9 @@ describe('hostMatches', () => {
 		['example.org', '*.example.org', false],
 		['badexample.org', '*.example.org', false],
 		['[::1]', '::1', true],
+		// Only the brackets around an IPv6 literal are taken off, not one inside a name.
+		['api[.example.com', 'api.example.com', false],
+		['api.example].com', 'api.example.com', false],
 	])('%s against %s: %s', (host, pattern, expected) => {
 		expect(hostMatches(host, pattern)).toBe(expected);
 	});
@@ -65,6 +68,8 @@ describe('isLoopbackHost', () => {
 		['0:0:0:0:0:0:0:1', true],
 		['::2', false],
 		['127.example.com', false],
+		['local[host', false],
+		['local]host', false],
 	])('%s: %s', (host, expected) => {
 		expect(isLoopbackHost(host)).toBe(expected);
 	});
