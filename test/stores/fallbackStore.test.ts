@@ -1,0 +1,179 @@
+/**
+ * The queue-mode store's rules of combination, against a real redis-server and the real file
+ * store in a temporary folder (removed after): status read from Redis while it answers, writes
+ * to both, the newer token wins, the host copy refreshed only under the host lock, and a lock that
+ * needs both locks, loses nothing when Redis is away, and is lost when another host took Redis's.
+ * A Redis that is away is a store pointed at a port where nothing listens (refused at once).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../../lib/services';
+import { FallbackTokenStore } from '../../lib/stores/fallbackStore';
+import { FileTokenStore } from '../../lib/stores/fileStore';
+import { RedisTokenStore } from '../../lib/stores/redisStore';
+import type { TokenState, TokenStatus } from '../../lib/stores/tokenStore';
+import { freePort, type RedisServer, redisName, startRedis } from '../support/redis';
+
+const ENCRYPTION_KEY = 'fallback-store-test-key';
+const KEY = 'b1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
+const quiet: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+let redis: RedisServer;
+let awayUrl: string;
+const closing: Array<{ close(): Promise<void> }> = [];
+const roots: string[] = [];
+
+beforeAll(async () => {
+	redis = await startRedis();
+	awayUrl = `redis://127.0.0.1:${await freePort()}`;
+});
+afterEach(async () => {
+	await Promise.all(closing.splice(0).map((store) => store.close()));
+	await redis.client().flushall();
+});
+afterAll(async () => {
+	await redis.stop();
+	roots.forEach((root) => rmSync(root, { recursive: true, force: true }));
+});
+
+function redisStore(url = redis.url): RedisTokenStore {
+	const store = new RedisTokenStore({ url, options: {}, label: 'test' }, ENCRYPTION_KEY, quiet);
+	closing.push(store);
+	return store;
+}
+
+function hostFiles(): FileTokenStore {
+	const root = mkdtempSync(join(tmpdir(), 'n8n-api-auth-fallback-'));
+	roots.push(root);
+	return new FileTokenStore(join(root, 'tokens'), ENCRYPTION_KEY, quiet);
+}
+
+function fallback(options: { url?: string; local?: FileTokenStore } = {}): { store: FallbackTokenStore; remote: RedisTokenStore; local: FileTokenStore } {
+	const remote = redisStore(options.url);
+	const local = options.local ?? hostFiles();
+	return { store: new FallbackTokenStore(remote, local, quiet), remote, local };
+}
+
+const state = (accessToken: string, obtainedAt: number): TokenState => ({ accessToken, obtainedAt, expiresAt: obtainedAt + 3_600_000, expirySource: 'expires_in' });
+const status = (message: string): TokenStatus => ({ backoff: { until: 1, failures: 1, message, fix: 'f', transient: true } });
+const T = 1_900_000_000_000;
+
+describe('records', () => {
+	it('the status is read from Redis while it answers (another host may have written it), else from the host', async () => {
+		const { store, remote, local } = fallback();
+		await store.setStatus(KEY, status('both'));
+		expect(await remote.getStatus(KEY)).toEqual(status('both'));
+		expect(await local.getStatus(KEY)).toEqual(status('both'));
+		await remote.setStatus(KEY, status('from another host'));
+		expect(await store.getStatus(KEY)).toEqual(status('from another host'));
+		await remote.setStatus(KEY, undefined);
+		expect(await store.getStatus(KEY)).toBeUndefined();
+		const away = fallback({ url: awayUrl, local });
+		expect(await away.store.getStatus(KEY)).toEqual(status('both'));
+	});
+
+	it('clearing the status and deleting reach both stores', async () => {
+		const { store, remote, local } = fallback();
+		await store.setState(KEY, state('a', T));
+		await store.setStatus(KEY, status('s'));
+		await store.setStatus(KEY, undefined);
+		expect([await remote.getStatus(KEY), await local.getStatus(KEY)]).toEqual([undefined, undefined]);
+		await store.delete(KEY);
+		expect([await remote.getState(KEY), await local.getState(KEY)]).toEqual([undefined, undefined]);
+	});
+
+	it('while Redis is away, writes go to the host files and reads come from them', async () => {
+		const { store, local } = fallback({ url: awayUrl });
+		await store.setState(KEY, state('during', T));
+		expect(await local.getState(KEY)).toEqual(state('during', T));
+		expect(await store.getState(KEY)).toEqual(state('during', T));
+		expect(store.inOutage).toBe(true);
+		await store.delete(KEY);
+		expect(await local.getState(KEY)).toBeUndefined();
+	});
+
+	it('a host copy newer than Redis\'s is put back into Redis; equal ones are left as they are', async () => {
+		const { store, remote, local } = fallback();
+		await remote.setState(KEY, state('shared', T));
+		await local.setState(KEY, state('host', T + 1));
+		expect(await store.getState(KEY)).toEqual(state('host', T + 1));
+		expect(await remote.getState(KEY)).toEqual(state('host', T + 1));
+		await local.setState(KEY, state('host-twin', T + 1));
+		expect(await store.getState(KEY)).toEqual(state('host', T + 1));
+		expect(await local.getState(KEY)).toEqual(state('host-twin', T + 1));
+	});
+
+	it('a newer token in Redis refreshes the host copy, but not while a process of this host holds the host lock', async () => {
+		const { store, remote, local } = fallback();
+		await local.setState(KEY, state('host', T));
+		await remote.setState(KEY, state('shared', T + 1));
+		const held = await local.tryLock(KEY, 60_000);
+		expect(await store.getState(KEY)).toEqual(state('shared', T + 1));
+		expect(await local.getState(KEY)).toEqual(state('host', T));
+		await held?.release();
+		expect(await store.getState(KEY)).toEqual(state('shared', T + 1));
+		expect(await local.getState(KEY)).toEqual(state('shared', T + 1));
+		// The copy released the host lock.
+		expect(await local.tryLock(KEY, 1_000)).toBeDefined();
+	});
+
+	it('a token only in Redis is copied to the host', async () => {
+		const { store, remote, local } = fallback();
+		await remote.setState(KEY, state('shared', T));
+		expect(await store.getState(KEY)).toEqual(state('shared', T));
+		expect(await local.getState(KEY)).toEqual(state('shared', T));
+	});
+});
+
+describe('lock', () => {
+	it('refused by Redis (another host holds it): the host lock is given back at once', async () => {
+		const { store, local } = fallback();
+		const otherHost = await redisStore().tryLock(KEY, 60_000);
+		expect(otherHost).toBeDefined();
+		expect(await store.tryLock(KEY, 60_000)).toBeUndefined();
+		expect(await local.tryLock(KEY, 1_000)).toBeDefined();
+	});
+
+	it('held: renewed in both; lost when another host took the Redis lock; released in both', async () => {
+		const { store, local } = fallback();
+		const lock = await store.tryLock(KEY, 60_000);
+		expect(lock).toBeDefined();
+		expect(await local.tryLock(KEY, 1_000)).toBeUndefined();
+		expect(await redisStore().tryLock(KEY, 1_000)).toBeUndefined();
+		expect(await lock?.renew()).toBe(true);
+		expect(await redis.client().pttl(redisName('lock', KEY, ENCRYPTION_KEY))).toBeGreaterThan(50_000);
+		// The lease ran out in Redis and another host took it.
+		await redis.client().set(redisName('lock', KEY, ENCRYPTION_KEY), 'another-host');
+		expect(await lock?.renew()).toBe(false);
+		await lock?.release();
+		expect(await redis.client().get(redisName('lock', KEY, ENCRYPTION_KEY))).toBe('another-host');
+		expect(await local.tryLock(KEY, 1_000)).toBeDefined();
+	});
+
+	it('released in both', async () => {
+		const { store, local } = fallback();
+		const lock = await store.tryLock(KEY, 60_000);
+		await lock?.release();
+		expect(await redis.client().exists(redisName('lock', KEY, ENCRYPTION_KEY))).toBe(0);
+		expect(await local.tryLock(KEY, 1_000)).toBeDefined();
+	});
+
+	it('while Redis is away the host lock alone is the lock, and a renewal keeps it', async () => {
+		const { store, local } = fallback({ url: awayUrl });
+		const lock = await store.tryLock(KEY, 60_000);
+		expect(lock).toBeDefined();
+		expect(await local.tryLock(KEY, 1_000)).toBeUndefined();
+		expect(await lock?.renew()).toBe(true);
+		await lock?.release();
+		expect(await local.tryLock(KEY, 1_000)).toBeDefined();
+	});
+
+	it('a host lock that ran out is lost even while Redis answers', async () => {
+		const { store, local } = fallback();
+		const lock = await store.tryLock(KEY, 1);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(await local.tryLock(KEY, 60_000)).toBeDefined();
+		expect(await lock?.renew()).toBe(false);
+	});
+});
