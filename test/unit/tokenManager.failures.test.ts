@@ -42,6 +42,16 @@ describe('back-off', () => {
 		expect(clock.sleeps).toEqual([]);
 	});
 
+	it('a back-off ending exactly at the deadline is not waited for', async () => {
+		const { tokens, source, store, clock } = kit();
+		const until = clock.now() + 1_000;
+		await store.setStatus(tokens.key, { backoff: { until, failures: 1, message: 'HTTP 503', fix: 'wait', transient: true } });
+		const error = await rejectionOf(tokens.token({ deadline: until }));
+		expect(error.message).toBe('HTTP 503 (no new token request for 1 s)');
+		expect(clock.sleeps).toEqual([]);
+		expect(source.obtains).toHaveLength(0);
+	});
+
 	it("honours the server's Retry-After when it is longer than the back-off", async () => {
 		const { tokens, source, store, clock } = kit();
 		const started = clock.now();

@@ -13,9 +13,11 @@ afterEach(async () => await whenIdle());
 
 describe('without a token request', () => {
 	it('hands out the cached token while it is fresh, then renews past its refresh point', async () => {
-		const { tokens, source, clock } = kit();
+		const { tokens, source, store, clock } = kit();
 		const first = await tokens.token({ deadline: clock.now() + 10_000 });
 		expect(first.source).toBe('fetched');
+		// A success with no status on record writes none.
+		expect(store.statusWrites).toEqual([]);
 		expect(await tokens.token({ deadline: clock.now() + 10_000 })).toEqual({ state: first.state, source: 'cache' });
 		expect(source.obtains).toHaveLength(1);
 		// Past the expiry less the skew allowance: not handed out; renewed with its refresh token.
@@ -157,6 +159,8 @@ describe("the caller's deadline", () => {
 		const answer = held(source);
 		const error = await rejectionOf(tokens.token({ deadline: clock.now() }));
 		expect(error.message).toBe('Token request to https://auth.example.test/token still in progress after 0 s');
+		// The lease (10 s) is renewed every third of it: not within this second.
+		expect(store.renewals).toBe(0);
 		answer();
 		await whenIdle();
 		expect((await store.getState(tokens.key))?.accessToken).toBe('late-1');

@@ -31,6 +31,32 @@ describe('renewal before expiry', () => {
 		expect(await tokens.token({ deadline: clock.now() + 10_000 })).toMatchObject({ source: 'cache', state: { accessToken: 'renewed-1' } });
 	});
 
+	it('a cached token past its refresh point is handed out while it is renewed in the background', async () => {
+		const { tokens, source, clock } = kit();
+		const first = await tokens.token({ deadline: clock.now() + 10_000 });
+		clock.advance(HOUR - 30_000);
+		expect(await tokens.token({ deadline: clock.now() + 10_000 })).toEqual({ state: first.state, source: 'store' });
+		await whenIdle();
+		expect(source.refreshes).toEqual(['rt-1']);
+		expect(await tokens.token({ deadline: clock.now() + 10_000 })).toMatchObject({ source: 'cache', state: { accessToken: 'refreshed-2' } });
+	});
+
+	it('an early renewal that finds, under the lock, nothing left to renew (the grant revoked meanwhile) ends quietly', async () => {
+		const { tokens, source, store, clock, logger } = kit();
+		await store.setState(tokens.key, pastRefreshPoint(clock.now()));
+		store.afterLock = async () => {
+			// Time passed while the lock was taken, and another process found the grant revoked.
+			clock.advance(60_000);
+			await store.setStatus(tokens.key, { reconnect: { at: clock.now(), message: 'revoked', fix: 'reconnect' } });
+		};
+		// The item's token expired meanwhile too: it fails with the news; the renewal says nothing more.
+		expect((await rejectionOf(tokens.token({ deadline: clock.now() + 10_000 }))).message).toBe('revoked');
+		await whenIdle();
+		expect(source.refreshes).toEqual([]);
+		expect(logger.warnings).toEqual([]);
+		expect(store.releases).toBe(1);
+	});
+
 	it('leaves the renewal to the process holding the lock', async () => {
 		const { tokens, source, store, clock } = kit();
 		const current = pastRefreshPoint(clock.now());
