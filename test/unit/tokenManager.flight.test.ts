@@ -8,8 +8,14 @@ import type { TokenState } from '../../lib/stores/tokenStore';
 import { clearTokenCache, whenIdle } from '../../lib/tokens/manager';
 import { HOUR, kit, rejectionOf, TestSource, tokenAged } from '../support/tokenManagerKit';
 
+/** Token requests the test holds unanswered: answered after each test, so that a failed test leaves none behind. */
+const unanswered: Array<() => void> = [];
+
 beforeEach(() => clearTokenCache());
-afterEach(async () => await whenIdle());
+afterEach(async () => {
+	unanswered.splice(0).forEach((answer) => answer());
+	await whenIdle();
+});
 
 describe('without a token request', () => {
 	it('hands out the cached token while it is fresh, then renews past its refresh point', async () => {
@@ -150,8 +156,13 @@ describe("the caller's deadline", () => {
 	/** A source whose token request answers only when the test says. */
 	function held(source: TestSource): () => void {
 		let answer: () => void = () => undefined;
-		source.obtainWith = (call) => new Promise((resolve) => (answer = () => resolve(source.issue('late', call.now()))));
-		return () => answer();
+		const answered = new Promise<void>((resolve) => (answer = resolve));
+		source.obtainWith = async (call) => {
+			await answered;
+			return source.issue('late', call.now());
+		};
+		unanswered.push(answer);
+		return answer;
 	}
 
 	it('an item stops waiting at its deadline (after at least a second); the request goes on and stores its token', async () => {
@@ -160,10 +171,11 @@ describe("the caller's deadline", () => {
 		const error = await rejectionOf(tokens.token({ deadline: clock.now() }));
 		expect(error.message).toBe('Token request to https://auth.example.test/token still in progress after 0 s');
 		// The lease (10 s) is renewed every third of it: not within this second.
-		expect(store.renewals).toBe(0);
+		const renewals = store.renewals;
 		answer();
 		await whenIdle();
 		expect((await store.getState(tokens.key))?.accessToken).toBe('late-1');
+		expect(renewals).toBe(0);
 		expect(await tokens.token({ deadline: clock.now() + 10_000 })).toMatchObject({ source: 'cache' });
 	});
 

@@ -19,12 +19,23 @@ describe('renewal before expiry', () => {
 		const current = pastRefreshPoint(clock.now());
 		await store.setState(tokens.key, current);
 		let answer: () => void = () => undefined;
-		source.refreshWith = (_state, call) => new Promise((resolve) => (answer = () => resolve(source.issue('renewed', call.now()))));
-		expect(await tokens.token({ deadline: clock.now() + 10_000 })).toEqual({ state: current, source: 'store' });
+		const answered = new Promise<void>((resolve) => (answer = resolve));
+		source.refreshWith = async (_state, call) => {
+			await answered;
+			return source.issue('renewed', call.now());
+		};
+		let handedOut: unknown;
+		let lockedMeanwhile: unknown;
+		try {
+			handedOut = await tokens.token({ deadline: clock.now() + 10_000 });
+			// The renewal holds the lock: another process would wait for it.
+			lockedMeanwhile = await store.tryLock(tokens.key, 1_000);
+		} finally {
+			answer();
+		}
+		expect(handedOut).toEqual({ state: current, source: 'store' });
 		expect(source.refreshes).toEqual(['rt-current']);
-		// The renewal holds the lock: another process would wait for it.
-		expect(await store.tryLock(tokens.key, 1_000)).toBeUndefined();
-		answer();
+		expect(lockedMeanwhile).toBeUndefined();
 		await whenIdle();
 		expect((await store.getState(tokens.key))?.accessToken).toBe('renewed-1');
 		expect(store.releases).toBe(1);
