@@ -49,10 +49,16 @@ function hostFiles(): FileTokenStore {
 	return new FileTokenStore(join(root, 'tokens'), ENCRYPTION_KEY, quiet);
 }
 
-function fallback(options: { url?: string; local?: FileTokenStore } = {}): { store: FallbackTokenStore; remote: RedisTokenStore; local: FileTokenStore } {
+function fallback(options: { url?: string; local?: FileTokenStore; logger?: Logger } = {}): { store: FallbackTokenStore; remote: RedisTokenStore; local: FileTokenStore } {
 	const remote = redisStore(options.url);
 	const local = options.local ?? hostFiles();
-	return { store: new FallbackTokenStore(remote, local, quiet), remote, local };
+	return { store: new FallbackTokenStore(remote, local, options.logger ?? quiet), remote, local };
+}
+
+function recordingLogger(): Logger & { lines: string[] } {
+	const lines: string[] = [];
+	const at = (level: string) => (message: string) => void lines.push(`${level}: ${message}`);
+	return { lines, debug: () => undefined, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 const state = (accessToken: string, obtainedAt: number): TokenState => ({ accessToken, obtainedAt, expiresAt: obtainedAt + 3_600_000, expirySource: 'expires_in' });
@@ -83,14 +89,21 @@ describe('records', () => {
 		expect([await remote.getState(KEY), await local.getState(KEY)]).toEqual([undefined, undefined]);
 	});
 
-	it('while Redis is away, writes go to the host files and reads come from them', async () => {
-		const { store, local } = fallback({ url: awayUrl });
+	it('while Redis is away, writes go to the host files and reads come from them; the outage is logged once', async () => {
+		const logger = recordingLogger();
+		const { store, local, remote } = fallback({ url: awayUrl, logger });
+		const tried = jest.spyOn(remote, 'getState');
 		await store.setState(KEY, state('during', T));
 		expect(await local.getState(KEY)).toEqual(state('during', T));
 		expect(await store.getState(KEY)).toEqual(state('during', T));
 		expect(store.inOutage).toBe(true);
 		await store.delete(KEY);
 		expect(await local.getState(KEY)).toBeUndefined();
+		// Within a second of a failure Redis is not tried again (a partitioned one makes each try wait).
+		expect(tried).not.toHaveBeenCalled();
+		expect(logger.lines).toEqual([
+			expect.stringMatching(/^warn: API Auth: Redis at test cannot be used \(.+\)\. OAuth2 tokens are kept in this host's encrypted token files until it answers again; meanwhile token renewals are coordinated only between the n8n processes of this host\.$/),
+		]);
 	});
 
 	it('a host copy newer than Redis\'s is put back into Redis; equal ones are left as they are', async () => {
