@@ -4,7 +4,7 @@
  * files, keys that cannot name a path outside the folder; a lock that is exclusive, renewed and
  * released only by its owner, taken over after its lease, and broken by one process at a time.
  */
-import { existsSync, promises as fs, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, promises as fs, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../lib/services';
@@ -63,6 +63,23 @@ describe('records', () => {
 		expect(readdirSync(dir)).toEqual([]);
 		expect(await store.getState(KEY)).toBeUndefined();
 		await store.setStatus(KEY, undefined);
+	});
+
+	it('deleting or clearing records that do not exist is no error', async () => {
+		const { store } = fileStore();
+		await store.setState(KEY, state('a'));
+		await store.delete(OTHER);
+		await store.setStatus(OTHER, undefined);
+		expect(await store.getState(KEY)).toEqual(state('a'));
+	});
+
+	it('writes close every file they open', async () => {
+		const { store } = fileStore();
+		const open = () => readdirSync('/proc/self/fd').length;
+		await store.setState(KEY, state('first'));
+		const before = open();
+		for (let i = 0; i < 20; i++) await store.setState(KEY, state(`a${i}`));
+		expect(open()).toBeLessThan(before + 5);
 	});
 
 	it('are bound to their key and kind: a record copied under another name reads as absent, with a warning', async () => {
@@ -133,6 +150,63 @@ describe('lock', () => {
 		expect(readdirSync(dir)).toEqual([`${KEY}.lock`]);
 	});
 
+	it('the lock file is private to its owner', async () => {
+		const { store, dir } = fileStore();
+		await store.tryLock(KEY, 60_000);
+		expect(statSync(join(dir, `${KEY}.lock`)).mode & 0o777).toBe(0o600);
+	});
+
+	it('a lock released by its holder between the failed take and the look at it is taken', async () => {
+		const { store, dir } = fileStore();
+		await store.tryLock(KEY, 60_000);
+		const path = join(dir, `${KEY}.lock`);
+		const readFile = fs.readFile.bind(fs);
+		const spy = jest.spyOn(fs, 'readFile').mockImplementation(async (...args: Parameters<typeof fs.readFile>) => {
+			if (args[0] === path) rmSync(path, { force: true });
+			return await readFile(...args);
+		});
+		try {
+			expect(await store.tryLock(KEY, 60_000)).toBeDefined();
+		} finally {
+			spy.mockRestore();
+		}
+	});
+
+	it('a lock that cannot be read (not a file) fails the attempt rather than pass for free', async () => {
+		const { store, dir } = fileStore();
+		await store.setState(KEY, state('a'));
+		mkdirSync(join(dir, `${KEY}.lock`));
+		await expect(store.tryLock(KEY, 60_000)).rejects.toMatchObject({ code: 'EISDIR' });
+	});
+
+	it('a lock file that cannot be created for another reason than an existing lock fails the attempt', async () => {
+		const { store } = fileStore();
+		await store.setState(KEY, state('a'));
+		const spy = jest.spyOn(fs, 'link').mockRejectedValueOnce(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }));
+		try {
+			await expect(store.tryLock(KEY, 60_000)).rejects.toMatchObject({ code: 'EACCES' });
+		} finally {
+			spy.mockRestore();
+		}
+	});
+
+	it('a lease is held up to and including its last millisecond; an unreadable lock for 5 s to the millisecond', async () => {
+		const { store, dir } = fileStore();
+		await store.setState(KEY, state('a'));
+		const path = join(dir, `${KEY}.lock`);
+		const at = Date.now();
+		writeFileSync(path, JSON.stringify({ owner: 'other', until: at, pid: 1 }));
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(at);
+		try {
+			expect(await store.tryLock(KEY, 60_000)).toBeUndefined();
+			writeFileSync(path, 'half a rec');
+			clock.mockReturnValue(statSync(path).mtimeMs + 5_000);
+			expect(await store.tryLock(KEY, 60_000)).toBeUndefined();
+		} finally {
+			clock.mockRestore();
+		}
+	});
+
 	it('renewing extends the lease, and only the owner can', async () => {
 		const { store, dir } = fileStore();
 		const lock = await store.tryLock(KEY, 60_000);
@@ -193,10 +267,13 @@ describe('lock', () => {
 		const fresh = JSON.stringify({ owner: 'other-process', until: Date.now() + 60_000, pid: 1 });
 		const readFile = fs.readFile.bind(fs);
 		let reads = 0;
+		let breaker: { until: number; pid: number } | undefined;
 		// The first read of the lock sees it stale; right after, another process breaks it and takes a new one.
 		const spy = jest.spyOn(fs, 'readFile').mockImplementation(async (...args: Parameters<typeof fs.readFile>) => {
 			const content = await readFile(...args);
 			if (args[0] === path && ++reads === 1) writeFileSync(path, fresh);
+			// Under the breaker: its record tells other processes it is fresh for 5 s.
+			if (args[0] === path && reads === 2) breaker = JSON.parse(readFileSync(`${path}.break`, 'utf8')) as typeof breaker;
 			return content;
 		});
 		try {
@@ -205,6 +282,8 @@ describe('lock', () => {
 			spy.mockRestore();
 		}
 		expect(reads).toBe(2);
+		expect(breaker?.pid).toBe(process.pid);
+		expect(breaker?.until).toBeGreaterThan(Date.now() + 4_000);
 		expect(readFileSync(path, 'utf8')).toBe(fresh);
 	});
 });

@@ -26,7 +26,7 @@ describe('back-off', () => {
 		expect(clock.sleeps).toHaveLength(1);
 		expect(clock.sleeps[0]).toBeGreaterThanOrEqual(500);
 		expect(clock.sleeps[0]).toBeLessThanOrEqual(1_000);
-		expect(store.statusWrites.map((s) => s?.backoff?.failures)).toEqual([1, undefined]);
+		expect(store.statusWrites.map((s) => s?.backoff?.failures)).toStrictEqual([1, undefined]);
 		expect(await store.getStatus(tokens.key)).toBeUndefined();
 	});
 

@@ -23,7 +23,7 @@ describe('without a token request', () => {
 		const first = await tokens.token({ deadline: clock.now() + 10_000 });
 		expect(first.source).toBe('fetched');
 		// A success with no status on record writes none.
-		expect(store.statusWrites).toEqual([]);
+		expect(store.statusWrites).toHaveLength(0);
 		expect(await tokens.token({ deadline: clock.now() + 10_000 })).toEqual({ state: first.state, source: 'cache' });
 		expect(source.obtains).toHaveLength(1);
 		// Past the expiry less the skew allowance: not handed out; renewed with its refresh token.
