@@ -30,6 +30,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
 	await Promise.all(closing.splice(0).map((store) => store.close()));
+	if (!redis.running) await redis.start();
 	await redis.client().flushall();
 });
 afterAll(async () => {
@@ -104,6 +105,24 @@ describe('records', () => {
 		expect(logger.lines).toEqual([
 			expect.stringMatching(/^warn: API Auth: Redis at test cannot be used \(.+\)\. OAuth2 tokens are kept in this host's encrypted token files until it answers again; meanwhile token renewals are coordinated only between the n8n processes of this host\.$/),
 		]);
+	});
+
+	it('an outage ends at the first command that succeeds: logged once, and what was written meanwhile is put back into Redis', async () => {
+		const logger = recordingLogger();
+		const { store, remote } = fallback({ logger });
+		await redis.stop();
+		await store.setState(KEY, state('during', T));
+		await store.setState(KEY, state('during', T));
+		expect(store.inOutage).toBe(true);
+		await redis.start();
+		const deadline = Date.now() + 10_000;
+		while (store.inOutage && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			await store.getState(KEY);
+		}
+		expect(store.inOutage).toBe(false);
+		expect(await remote.getState(KEY)).toEqual(state('during', T));
+		expect(logger.lines).toEqual([expect.stringMatching(/^warn: API Auth: Redis at test cannot be used/), 'info: API Auth: Redis at test answers again; OAuth2 tokens are shared by all workers again']);
 	});
 
 	it('a host copy newer than Redis\'s is put back into Redis; equal ones are left as they are', async () => {
