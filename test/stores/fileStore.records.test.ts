@@ -286,4 +286,65 @@ describe('lock', () => {
 		expect(breaker?.until).toBeGreaterThan(Date.now() + 4_000);
 		expect(readFileSync(path, 'utf8')).toBe(fresh);
 	});
+
+	/** Another process removes `gone` right after this one read `read` (the race the store's `force` options cover). */
+	async function removedAfterRead<T>(read: string, gone: string, run: () => Promise<T>): Promise<T> {
+		const readFile = fs.readFile.bind(fs);
+		let done = false;
+		const spy = jest.spyOn(fs, 'readFile').mockImplementation(async (...args: Parameters<typeof fs.readFile>) => {
+			const content = await readFile(...args);
+			if (!done && args[0] === read) {
+				done = true;
+				rmSync(gone, { force: true });
+			}
+			return content;
+		});
+		try {
+			return await run();
+		} finally {
+			spy.mockRestore();
+		}
+	}
+
+	it('a dead breaker another process clears at the same moment is no error', async () => {
+		const { store, dir } = fileStore();
+		await store.tryLock(KEY, 1);
+		await sleep(20);
+		const breaker = join(dir, `${KEY}.lock.break`);
+		writeFileSync(breaker, JSON.stringify({ owner: 'dead', until: Date.now() - 1, pid: 1 }));
+		// This attempt only clears the breaker (the lock is still stale); the next takes the lock.
+		expect(await removedAfterRead(breaker, breaker, () => store.tryLock(KEY, 60_000))).toBeUndefined();
+		expect(await store.tryLock(KEY, 60_000)).toBeDefined();
+	});
+
+	it('a stale lock or breaker that vanishes while this process breaks it is no error', async () => {
+		const { store, dir } = fileStore();
+		await store.tryLock(KEY, 1);
+		await sleep(20);
+		const path = join(dir, `${KEY}.lock`);
+		// The stale lock's holder releases it after this process's last look at it.
+		const reads: string[] = [];
+		const readFile = fs.readFile.bind(fs);
+		const spy = jest.spyOn(fs, 'readFile').mockImplementation(async (...args: Parameters<typeof fs.readFile>) => {
+			const content = await readFile(...args);
+			if (args[0] === path && reads.push(String(args[0])) === 2) {
+				rmSync(path, { force: true });
+				rmSync(`${path}.break`, { force: true });
+			}
+			return content;
+		});
+		try {
+			expect(await store.tryLock(KEY, 60_000)).toBeDefined();
+		} finally {
+			spy.mockRestore();
+		}
+	});
+
+	it('releasing a lock that was broken meanwhile is no error', async () => {
+		const { store, dir } = fileStore();
+		const lock = await store.tryLock(KEY, 60_000);
+		const path = join(dir, `${KEY}.lock`);
+		await removedAfterRead(path, path, async () => await lock?.release());
+		expect(existsSync(path)).toBe(false);
+	});
 });
