@@ -44,13 +44,23 @@ function redisStore(url = redis.url): RedisTokenStore {
 	return store;
 }
 
-function hostFiles(): FileTokenStore {
-	const root = mkdtempSync(join(tmpdir(), 'n8n-api-auth-fallback-'));
-	roots.push(root);
-	return new FileTokenStore(join(root, 'tokens'), ENCRYPTION_KEY, quiet);
+/** The host files, with a moment before each lock attempt where the test can act as another process. */
+class HostFiles extends FileTokenStore {
+	beforeLock?: () => Promise<void>;
+
+	override async tryLock(key: string, leaseMs: number) {
+		await this.beforeLock?.();
+		return await super.tryLock(key, leaseMs);
+	}
 }
 
-function fallback(options: { url?: string; local?: FileTokenStore; logger?: Logger } = {}): { store: FallbackTokenStore; remote: RedisTokenStore; local: FileTokenStore } {
+function hostFiles(): HostFiles {
+	const root = mkdtempSync(join(tmpdir(), 'n8n-api-auth-fallback-'));
+	roots.push(root);
+	return new HostFiles(join(root, 'tokens'), ENCRYPTION_KEY, quiet);
+}
+
+function fallback(options: { url?: string; local?: HostFiles; logger?: Logger } = {}): { store: FallbackTokenStore; remote: RedisTokenStore; local: HostFiles } {
 	const remote = redisStore(options.url);
 	const local = options.local ?? hostFiles();
 	return { store: new FallbackTokenStore(remote, local, options.logger ?? quiet), remote, local };
@@ -107,6 +117,31 @@ describe('records', () => {
 		]);
 	});
 
+	it('commands failing together start one outage, logged once', async () => {
+		const logger = recordingLogger();
+		const { store } = fallback({ url: awayUrl, logger });
+		await Promise.all([store.getStatus(KEY), store.getStatus(KEY), store.getState(KEY)]);
+		expect(logger.lines).toHaveLength(1);
+	});
+
+	it('Redis is tried again a second after the last failure, to the millisecond', async () => {
+		const { store, remote } = fallback({ url: awayUrl });
+		const tried = jest.spyOn(remote, 'getStatus');
+		const at = Date.now();
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(at);
+		try {
+			await store.getStatus(KEY);
+			clock.mockReturnValue(at + 999);
+			await store.getStatus(KEY);
+			expect(tried).toHaveBeenCalledTimes(1);
+			clock.mockReturnValue(at + 1_000);
+			await store.getStatus(KEY);
+			expect(tried).toHaveBeenCalledTimes(2);
+		} finally {
+			clock.mockRestore();
+		}
+	});
+
 	it('an outage ends at the first command that succeeds: logged once, and what was written meanwhile is put back into Redis', async () => {
 		const logger = recordingLogger();
 		const { store, remote } = fallback({ logger });
@@ -148,6 +183,34 @@ describe('records', () => {
 		expect(await local.getState(KEY)).toEqual(state('shared', T + 1));
 		// The copy released the host lock.
 		expect(await local.tryLock(KEY, 1_000)).toBeDefined();
+	});
+
+	it('the host copy is not replaced by an older or equal token when a process of this host wrote one meanwhile', async () => {
+		for (const meanwhile of [T + 2, T + 1]) {
+			const { store, remote, local } = fallback();
+			await local.setState(KEY, state('host', T));
+			await remote.setState(KEY, state('shared', T + 1));
+			local.beforeLock = async () => {
+				local.beforeLock = undefined;
+				await local.setState(KEY, state('written meanwhile', meanwhile));
+			};
+			await store.getState(KEY);
+			expect(await local.getState(KEY)).toEqual(state('written meanwhile', meanwhile));
+		}
+	});
+
+	it('a key neither store holds reads as absent, and nothing is written', async () => {
+		const { store, remote, local } = fallback();
+		expect(await store.getState(KEY)).toBeUndefined();
+		expect(await local.getState(KEY)).toBeUndefined();
+		expect(await remote.getState(KEY)).toBeUndefined();
+	});
+
+	it('closing closes the Redis connection', async () => {
+		const { store, remote } = fallback();
+		await store.getState(KEY);
+		await store.close();
+		await expect(remote.getState(KEY)).rejects.toThrow('cannot be used');
 	});
 
 	it('a token only in Redis is copied to the host', async () => {
