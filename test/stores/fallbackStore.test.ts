@@ -124,8 +124,9 @@ describe('records', () => {
 		expect(logger.lines).toHaveLength(1);
 	});
 
-	it('Redis is tried again a second after the last failure, to the millisecond', async () => {
-		const { store, remote } = fallback({ url: awayUrl });
+	it('Redis is tried again a second after the last failure, to the millisecond; a failing retry is the same outage', async () => {
+		const logger = recordingLogger();
+		const { store, remote } = fallback({ url: awayUrl, logger });
 		const tried = jest.spyOn(remote, 'getStatus');
 		const at = Date.now();
 		const clock = jest.spyOn(Date, 'now').mockReturnValue(at);
@@ -137,6 +138,7 @@ describe('records', () => {
 			clock.mockReturnValue(at + 1_000);
 			await store.getStatus(KEY);
 			expect(tried).toHaveBeenCalledTimes(2);
+			expect(logger.lines).toHaveLength(1);
 		} finally {
 			clock.mockRestore();
 		}
