@@ -2,8 +2,8 @@
  * One memory measurement in a fresh process (started by memory.ts with --expose-gc): N items
  * against the bench API; then peak RSS, the heap the run's result holds (input and output items),
  * and what stays behind once the result is released. Arguments: <API URL> <items> [<kind> <token URL>]:
- * without a kind, the package's node with a Bearer token; with one, a side-by-side lane (package or
- * n8n's node, OAuth2 client credentials; n8n's node in batches, see below). Reports over IPC.
+ * without a kind, the package's node with a Bearer token; with one, a side-by-side lane (the package or
+ * n8n's node, OAuth2 client credentials, or the floor node; n8n's node in batches, see below). Reports over IPC.
  */
 import './env';
 import { runWorkflow, type RunResult, TestCredentialsHelper } from '../test/support/engine';
