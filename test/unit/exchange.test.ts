@@ -69,6 +69,32 @@ it('refuses a URL outside the allowed domains before anything is sent', async ()
 	expect(api.requests).toHaveLength(0);
 });
 
+it("refuses every request when the credential's Allowed HTTP Request Domains is None, before anything is sent", async () => {
+	const none = openSession('apiAuthApiKey', { apiKey: KEY, parameterName: 'X-API-Key', allowedHttpRequestDomains: 'none' }, { clock: systemClock, logger: silentLogger });
+	const error = await refusal(() => exchange(none, request(`${api.url}/a`), options(), none.newTrace()));
+	expect(error.field).toBe('Allowed HTTP Request Domains');
+	expect(api.requests).toHaveLength(0);
+});
+
+it('reports the answer of every hop that carried the credential, and of none after it was dropped', async () => {
+	api.setHandler((req) => (req.path === '/from' ? redirectTo('/to') : redirectTo(`${other.url}/x`)));
+	other.setHandler(() => ({ status: 200 }));
+	const base = session();
+	const answered: string[] = [];
+	const s: AuthSession = {
+		...base,
+		authenticator: {
+			apply: (r, t, c) => base.authenticator.apply(r, t, c),
+			strip: (r) => base.authenticator.strip(r),
+			answered: () => answered.push(`answer ${answered.length + 1}`),
+		},
+	};
+	expect((await exchange(s, request(`${api.url}/from`), options(), s.newTrace())).status).toBe(200);
+	// /from and /to carried the key; the hop to the other origin did not.
+	expect(answered).toEqual(['answer 1', 'answer 2']);
+	expect(other.requests).toHaveLength(1);
+});
+
 it('keeps the credential and cookies on a same-origin redirect', async () => {
 	api.setHandler((req) => (req.path === '/from' ? redirectTo('/to') : { status: 200, body: { at: req.path } }));
 	const response = await exchange(session(), request(`${api.url}/from`), options(), session().newTrace());
@@ -222,9 +248,27 @@ describe('one retry after a renewal', () => {
 		expect(error).toBeInstanceOf(ApiResponseError);
 		expect((error as ApiResponseError).message).toBe(`${api.url}/x: the API still says the token expired (error is token_expired) after it was renewed`);
 		expect((error as ApiResponseError).fix).toMatch(/^Check Token Expired Body Path and Values/);
+		// The answer is not quoted: it came back to a request carrying the new token.
+		expect((error as ApiResponseError).body).toBe('');
 		expect(api.requests).toHaveLength(2);
 		api.setHandler(() => ({ status: 400, body: { error: 'token_expired' } }));
 		expect((await exchange(still, request(`${api.url}/x`), options(), still.newTrace())).status).toBe(400);
+	});
+
+	it('judges a 2xx body "still expired" only after a renewal, and only where the credential went', async () => {
+		const expired = (base: AuthSession & { statuses: number[] }) => ({ ...base, authenticator: { ...base.authenticator, expiredBy: () => 'error is token_expired' } });
+		// No renewal (renew() said no): the answer is the result, whatever its body says.
+		api.setHandler(() => ({ status: 200, body: { error: 'token_expired' } }));
+		const unrenewed = expired(renewing(session(), 0));
+		expect((await exchange(unrenewed, request(`${api.url}/x`), options(), unrenewed.newTrace())).status).toBe(200);
+		// Renewed, then redirected to another origin without the credential: its answer is not about the token.
+		let calls = 0;
+		api.setHandler(() => (++calls === 1 ? { status: 401 } : redirectTo(`${other.url}/x`)));
+		other.setHandler(() => ({ status: 200, body: { error: 'token_expired' } }));
+		const renewed = expired(renewing(session(), 5));
+		expect((await exchange(renewed, request(`${api.url}/x`), options(), renewed.newTrace())).status).toBe(200);
+		expect(renewed.statuses).toEqual([401]);
+		expect(other.requests).toHaveLength(1);
 	});
 
 	it('does not resend when renew() says no', async () => {
