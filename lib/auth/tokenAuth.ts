@@ -7,7 +7,7 @@ import { assertMaySendSecrets } from '../security/urlPolicy';
 import { storeSettings, tokenStore } from '../stores/selectStore';
 import { TokenManager } from '../tokens/manager';
 import type { TokenSource } from '../tokens/source';
-import { agentFor } from '../transport/agents';
+import { tokenAgentFor } from '../transport/agents';
 import { findHeader, removeHeader, setHeader } from '../transport/headers';
 import type { OutgoingRequest } from '../transport/types';
 import { authorizationValue } from './bearer';
@@ -64,7 +64,7 @@ export function tokenAuthenticator(source: TokenSource, use: TokenUse, { connect
 		store: tokenStore(services.logger),
 		clock: services.clock,
 		logger: services.logger,
-		agent: agentFor(tokenUrls[0].url, connection.tls, connection.proxy),
+		agent: tokenAgentFor(tokenUrls[0].url, connection.tls, connection.proxy),
 		...storeSettings(),
 		onToken: (state) => secrets.add(state.accessToken, state.refreshToken),
 	});

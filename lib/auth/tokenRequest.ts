@@ -4,7 +4,7 @@
  */
 import { readTokenRequestSettings, TOKEN_REQUEST_FIELDS } from '../tokenRequest/settings';
 import { tokenRequestSource } from '../tokens/sources/tokenRequest';
-import { agentFor } from '../transport/agents';
+import { tokenAgentFor } from '../transport/agents';
 import { readExpiredSignal } from './expiredSignal';
 import { tokenAuthenticator } from './tokenAuth';
 import type { AuthMethod } from './types';
@@ -21,7 +21,7 @@ export const tokenRequestAuth: AuthMethod = {
 		const tokenUrls: Array<{ url: URL; field: string }> = [{ url: login.url, field: TOKEN_REQUEST_FIELDS.loginUrl }];
 		if (refresh) tokenUrls.push({ url: refresh.url, field: TOKEN_REQUEST_FIELDS.refreshUrl });
 		return tokenAuthenticator(
-			tokenRequestSource(settings, deps.secrets, (url) => agentFor(url, tls, proxy)),
+			tokenRequestSource(settings, deps.secrets, (url) => tokenAgentFor(url, tls, proxy)),
 			{ tokenUrls, placement: settings.placement, expired: readExpiredSignal(reader) },
 			deps,
 		);

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TokenRequestError } from '../errors';
 import { assertMaySendSecrets } from '../security/urlPolicy';
-import { agentFor } from '../transport/agents';
+import { tokenAgentFor } from '../transport/agents';
 import type { TlsSettings } from '../transport/tls';
 import { createPkcePair } from './pkce';
 import type { OAuth2Settings } from './settings';
@@ -64,7 +64,7 @@ export async function startAuthorization(
 		if (error) return fail(`The provider refused: ${error} ${url.searchParams.get('error_description') ?? ''}`.trim());
 		const code = url.searchParams.get('code');
 		if (!code) return fail('The provider sent no authorization code.');
-		exchangeCode(settings, { code, redirectUri, codeVerifier: pkce.verifier }, { agent: agentFor(settings.tokenUrl, tls), timeoutMs: options.timeoutMs ?? 30_000 }, options.now ?? Date.now).then(
+		exchangeCode(settings, { code, redirectUri, codeVerifier: pkce.verifier }, { agent: tokenAgentFor(settings.tokenUrl, tls), timeoutMs: options.timeoutMs ?? 30_000 }, options.now ?? Date.now).then(
 			(payload) => {
 				res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE('Authorized', 'You can close this window and return to the terminal.'));
 				settle?.resolve(payload);

@@ -80,7 +80,8 @@ export async function startSlowTokenProxy(target: string): Promise<SlowTokenProx
 			if (gone) return;
 			proxy.forwarded++;
 			const forward = http.request(
-				{ host: upstream.hostname, port: upstream.port, path: upstream.pathname, method: req.method, headers: req.headers },
+				// A new connection each time: a reused one that the provider closes as the request goes out would fail it here, not in the package.
+				{ host: upstream.hostname, port: upstream.port, path: upstream.pathname, method: req.method, headers: req.headers, agent: false },
 				(answer) => {
 					const body: Buffer[] = [];
 					answer.on('data', (chunk: Buffer) => body.push(chunk));
