@@ -20,6 +20,8 @@ export interface TokenRequestRecord {
 	grantType: string;
 	authorization?: string;
 	body: Record<string, string | string[]>;
+	/** The client's port: requests on one kept-alive connection share it. */
+	remotePort?: number;
 	outcome?: 'issued' | 'error';
 	error?: string;
 }
@@ -197,7 +199,7 @@ export async function startOAuth2Server(options: OAuth2ServerOptions = {}): Prom
 			};
 			try {
 				if (url.pathname === '/token' && req.method === 'POST') {
-					const record: TokenRequestRecord = { at: Date.now(), grantType: String(body.grant_type ?? ''), authorization: req.headers.authorization, body };
+					const record: TokenRequestRecord = { at: Date.now(), grantType: String(body.grant_type ?? ''), authorization: req.headers.authorization, body, remotePort: req.socket.remotePort };
 					tokenRequests.push(record);
 					const active = typeof fault === 'function' ? fault(record) : fault;
 					if (active?.kind === 'delay') await new Promise((r) => setTimeout(r, active.ms));
