@@ -51,8 +51,8 @@ export function agentsFor(tls: TlsSettings, proxy?: ProxyEndpoint, reuse = true)
 }
 
 /** The pool for a request to `url`: through the proxy that applies to it and that the URL policy allows, if any. */
-export function agentFor(url: URL, tls: TlsSettings, proxy?: ProxySettings): http.Agent {
-	const pair = agentsFor(tls, proxyFor(url, proxy, tls.rejectUnauthorized));
+export function agentFor(url: URL, tls: TlsSettings, proxy?: ProxySettings, reuse = true): http.Agent {
+	const pair = agentsFor(tls, proxyFor(url, proxy, tls.rejectUnauthorized), reuse);
 	return url.protocol === 'https:' ? pair.https : pair.http;
 }
 
@@ -64,8 +64,7 @@ export function agentFor(url: URL, tls: TlsSettings, proxy?: ProxySettings): htt
  * are few, so a handshake each costs nothing that matters.
  */
 export function tokenAgentFor(url: URL, tls: TlsSettings, proxy?: ProxySettings): http.Agent {
-	const pair = agentsFor(tls, proxyFor(url, proxy, tls.rejectUnauthorized), false);
-	return url.protocol === 'https:' ? pair.https : pair.http;
+	return agentFor(url, tls, proxy, false);
 }
 
 /** Closes idle connections (tests and process shutdown). */
