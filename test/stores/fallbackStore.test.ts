@@ -38,11 +38,56 @@ afterAll(async () => {
 	roots.forEach((root) => rmSync(root, { recursive: true, force: true }));
 });
 
-function redisStore(url = redis.url): RedisTokenStore {
-	const store = new RedisTokenStore({ url, options: {}, label: 'test' }, ENCRYPTION_KEY, quiet);
+/**
+ * The Redis store, able to hold a command's outcome: the command reaches Redis at once, but its
+ * answer (or failure) reaches the caller only when the test releases it, after other commands
+ * changed the outage state (a slow answer on a busy network).
+ */
+class HeldRedis extends RedisTokenStore {
+	private held?: { outcome: Promise<void>; resolveOutcome: () => void; release: Promise<void> };
+
+	/** Holds the next `getStatus`; `outcome` resolves once Redis answered or failed, `release` lets it through. */
+	holdNextStatus(): { outcome: Promise<void>; release: () => void } {
+		let resolveOutcome!: () => void;
+		let release!: () => void;
+		const outcome = new Promise<void>((resolve) => (resolveOutcome = resolve));
+		this.held = { outcome, resolveOutcome, release: new Promise<void>((resolve) => (release = resolve)) };
+		return { outcome, release };
+	}
+
+	override async getStatus(key: string): Promise<TokenStatus | undefined> {
+		const held = this.held;
+		this.held = undefined;
+		if (!held) return await super.getStatus(key);
+		const outcome = await super.getStatus(key).then(
+			(value) => ({ value }),
+			(error: unknown) => ({ error }),
+		);
+		held.resolveOutcome();
+		await held.release;
+		if ('error' in outcome) throw outcome.error;
+		return outcome.value;
+	}
+}
+
+function redisStore(url = redis.url): HeldRedis {
+	const store = new HeldRedis({ url, options: {}, label: 'test' }, ENCRYPTION_KEY, quiet);
 	closing.push(store);
 	return store;
 }
+
+/** Waits until the Redis store reconnected to a restarted server. */
+async function reconnected(remote: RedisTokenStore): Promise<void> {
+	const deadline = Date.now() + 10_000;
+	while (!(await remote.getStatus(KEY).then(() => true, () => false))) {
+		if (Date.now() > deadline) throw new Error('the Redis store did not reconnect within 10 s');
+		await sleep(50);
+	}
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A little over the fallback store's retry interval during an outage (1 s). */
+const PAST_RETRY_MS = 1_100;
 
 /** The host files, with a moment before each lock attempt where the test can act as another process. */
 class HostFiles extends FileTokenStore {
@@ -60,7 +105,7 @@ function hostFiles(): HostFiles {
 	return new HostFiles(join(root, 'tokens'), ENCRYPTION_KEY, quiet);
 }
 
-function fallback(options: { url?: string; local?: HostFiles; logger?: Logger } = {}): { store: FallbackTokenStore; remote: RedisTokenStore; local: HostFiles } {
+function fallback(options: { url?: string; local?: HostFiles; logger?: Logger } = {}): { store: FallbackTokenStore; remote: HeldRedis; local: HostFiles } {
 	const remote = redisStore(options.url);
 	const local = options.local ?? hostFiles();
 	return { store: new FallbackTokenStore(remote, local, options.logger ?? quiet), remote, local };
@@ -220,6 +265,52 @@ describe('records', () => {
 		await remote.setState(KEY, state('shared', T));
 		expect(await store.getState(KEY)).toEqual(state('shared', T));
 		expect(await local.getState(KEY)).toEqual(state('shared', T));
+	});
+});
+
+describe('a command under way while the outage starts or ends says nothing new', () => {
+	it('one that failed before Redis came back does not start a second outage when its failure arrives late', async () => {
+		const logger = recordingLogger();
+		const { store, remote } = fallback({ logger });
+		await redis.stop();
+		const late = remote.holdNextStatus();
+		const first = store.getStatus(KEY);
+		await late.outcome;
+		// Another command fails: the outage starts (1st change); after a second Redis answers again (2nd).
+		await store.getStatus(KEY);
+		expect(store.inOutage).toBe(true);
+		await redis.start();
+		await reconnected(remote);
+		await sleep(PAST_RETRY_MS);
+		await store.getStatus(KEY);
+		expect(store.inOutage).toBe(false);
+		late.release();
+		await first;
+		expect(store.inOutage).toBe(false);
+		expect(logger.lines).toEqual([expect.stringMatching(/^warn: API Auth: Redis at test cannot be used/), expect.stringMatching(/^info: API Auth: Redis at test answers again/)]);
+	});
+
+	it('one that Redis answered before it went away does not end the outage when its answer arrives late', async () => {
+		const logger = recordingLogger();
+		const { store, remote } = fallback({ logger });
+		await redis.stop();
+		await store.getStatus(KEY);
+		await redis.start();
+		await reconnected(remote);
+		await sleep(PAST_RETRY_MS);
+		const late = remote.holdNextStatus();
+		const first = store.getStatus(KEY);
+		await late.outcome;
+		// Another command ends the outage (2nd change), and a third fails again (3rd).
+		await store.getStatus(KEY);
+		expect(store.inOutage).toBe(false);
+		await redis.stop();
+		await store.getStatus(KEY);
+		expect(store.inOutage).toBe(true);
+		late.release();
+		await first;
+		expect(store.inOutage).toBe(true);
+		expect(logger.lines.map((line) => line.slice(0, line.indexOf(':')))).toEqual(['warn', 'info', 'warn']);
 	});
 });
 
