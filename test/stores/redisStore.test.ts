@@ -12,6 +12,7 @@ import { RECORD_TTL_DAYS, RedisTokenStore, RedisUnavailableError } from '../../l
 import type { TokenState } from '../../lib/stores/tokenStore';
 import type { Logger } from '../../lib/services';
 import { RecordCipher } from '../../lib/stores/encryption';
+import IORedis, { type Redis } from 'ioredis';
 import { type RedisServer, redisName, startRedis } from '../support/redis';
 
 const ENCRYPTION_KEY = 'test-encryption-key-for-the-redis-store';
@@ -80,7 +81,10 @@ describe('records', () => {
 		const other = new RedisTokenStore({ url: redis.url, options: {}, label: 'r' }, 'another-key', logger);
 		stores.push(other);
 		expect(await other.getState(KEY)).toBeUndefined();
-		expect(logger.lines.map((l) => l.message).join('\n')).toContain('cannot be read');
+		const warning = logger.lines.map((l) => l.message).join('\n');
+		expect(warning).toContain(`the token record ${KEY.slice(0, 12)}… in Redis cannot be read`);
+		// The token key is a hash of the configuration, secrets included: only its start is shown.
+		expect(warning).not.toContain(KEY);
 	});
 
 	it('names do not contain the token key (a hash of the configuration, secrets included)', async () => {
@@ -126,6 +130,40 @@ describe('records', () => {
 		expect(await client.exists(`n8n-api-auth:token:${KEY}`)).toBe(0);
 		// Another process of the upgraded installation finds it under the new name.
 		expect((await redisStore().getState(KEY))?.accessToken).toBe('after-upgrade');
+	});
+
+	it('a newer record written under the new name while the legacy one is moved wins (another process of the upgraded installation)', async () => {
+		const client = redis.client();
+		const cipher = new RecordCipher(ENCRYPTION_KEY);
+		await client.set(`n8n-api-auth:token:${KEY}`, cipher.seal(`${KEY}.token`, state('rotated-before-upgrade', Date.now() - 60_000)));
+		// The other process's write lands between this store's look at the new name and its move.
+		const set = IORedis.prototype.set;
+		const move = jest.spyOn(IORedis.prototype, 'set').mockImplementationOnce(async function (this: Redis, ...args: unknown[]) {
+			await redis.client().set(redisName('token', KEY, ENCRYPTION_KEY), cipher.seal(`${KEY}.token`, state('renewed-after-upgrade')));
+			return await (set as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+		} as never);
+		try {
+			expect((await redisStore().getState(KEY))?.accessToken).toBe('renewed-after-upgrade');
+			expect(move.mock.calls[0]).toContain('NX');
+		} finally {
+			move.mockRestore();
+		}
+		expect(await client.exists(`n8n-api-auth:token:${KEY}`)).toBe(0);
+	});
+
+	it('the legacy name is looked at once per record and process: a record under neither name costs two reads once, then one', async () => {
+		const client = redis.client();
+		const cipher = new RecordCipher(ENCRYPTION_KEY);
+		const calls = async (command: string) => Number((/calls=(\d+)/.exec(((await client.info('commandstats')).split('\n').find((line) => line.startsWith(`cmdstat_${command}:`))) ?? '') ?? [])[1] ?? 0);
+		const store = redisStore();
+		await client.config('RESETSTAT');
+		for (let i = 0; i < 4; i++) expect(await store.getState(KEY)).toBeUndefined();
+		expect([await calls('get'), await calls('set'), await calls('del')]).toEqual([5, 0, 0]);
+		// A legacy record: read under both names, moved (one SET, one DEL), and not read again.
+		await client.set(`n8n-api-auth:status:${KEY}`, cipher.seal(`${KEY}.status`, { reconnect: { at: 1, message: 'gone', fix: 'reconnect' } }));
+		await client.config('RESETSTAT');
+		expect((await store.getStatus(KEY))?.reconnect?.message).toBe('gone');
+		expect([await calls('get'), await calls('set'), await calls('del')]).toEqual([2, 1, 1]);
 	});
 
 	it('deleting removes a legacy-named record too, so that it does not come back', async () => {
