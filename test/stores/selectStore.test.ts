@@ -2,14 +2,14 @@
  * Which store a process picks from its environment, read the way n8n reads its own settings,
  * and where the Redis store connects (against a real redis-server where it matters).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FallbackTokenStore } from '../../lib/stores/fallbackStore';
 import { FileTokenStore } from '../../lib/stores/fileStore';
 import { MemoryTokenStore } from '../../lib/stores/memoryStore';
 import { redisTarget } from '../../lib/stores/redisTarget';
-import { resetTokenStore, tokenStore } from '../../lib/stores/selectStore';
+import { resetTokenStore, storeSettings, tokenStore } from '../../lib/stores/selectStore';
 import type { Logger } from '../../lib/services';
 import { type RedisServer, redisName, startRedis } from '../support/redis';
 
@@ -69,8 +69,27 @@ describe('choice of store', () => {
 		expect(lines.join('\n')).toContain('through Redis at redis cluster 127.0.0.1:1,127.0.0.1:2');
 	});
 
+	it('the file store writes into <n8n user folder>/.n8n/api-auth/tokens (the folder the README tells users to delete)', async () => {
+		const env = base();
+		await tokenStore(logger, env).setState('abc123abc123abc123', { accessToken: 't', expiresAt: Date.now() + 1000, obtainedAt: Date.now(), expirySource: 'expires_in' });
+		expect(readdirSync(join(env.N8N_USER_FOLDER as string, '.n8n', 'api-auth', 'tokens'))).toContain('abc123abc123abc123.token');
+	});
+
 	it('queue mode without an encryption key: memory (records could not be sealed)', () => {
 		expect(tokenStore(logger, { N8N_USER_FOLDER: folder(), EXECUTIONS_MODE: 'queue' })).toBeInstanceOf(MemoryTokenStore);
+	});
+});
+
+describe('lock and token request timing', () => {
+	it('defaults: a 30 s lease, polled every 100 ms, 120 s per token request', () => {
+		expect(storeSettings({})).toEqual({ leaseMs: 30_000, pollMs: 100, tokenTimeoutMs: 120_000 });
+	});
+
+	it('N8N_API_AUTH_LOCK_LEASE_MS, _LOCK_POLL_MS, _TOKEN_TIMEOUT_MS; a value that is not a positive number keeps the default', () => {
+		expect(storeSettings({ N8N_API_AUTH_LOCK_LEASE_MS: '45000', N8N_API_AUTH_LOCK_POLL_MS: '250', N8N_API_AUTH_TOKEN_TIMEOUT_MS: '60000' })).toEqual({ leaseMs: 45_000, pollMs: 250, tokenTimeoutMs: 60_000 });
+		for (const unusable of ['0', '-5', 'abc', 'Infinity', '']) {
+			expect(storeSettings({ N8N_API_AUTH_LOCK_LEASE_MS: unusable, N8N_API_AUTH_LOCK_POLL_MS: unusable })).toMatchObject({ leaseMs: 30_000, pollMs: 100 });
+		}
 	});
 });
 
