@@ -197,7 +197,8 @@ describe('scrubItems and scrubFile: the output in the form it is returned', () =
 	});
 
 	it('file bytes: every occurrence of a secret is replaced, and an empty redactor hands the bytes back as they are', () => {
-		expect(redactor.bytes(Buffer.from('echoed-secret|echoed-secret'))).toEqual(Buffer.from(`${REDACTED}|${REDACTED}`));
+		// A redactor of its own: the byte pattern is built on first use, and this test must build it.
+		expect(new Redactor(['echoed-secret']).bytes(Buffer.from('echoed-secret|echoed-secret'))).toEqual(Buffer.from(`${REDACTED}|${REDACTED}`));
 		const data = Buffer.from('any bytes');
 		expect(new Redactor([]).bytes(data)).toBe(data);
 	});
