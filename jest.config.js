@@ -6,6 +6,7 @@ module.exports = {
 	// Stryker's sandboxes (npm run test:mutation) are copies of the package: not modules of this one.
 	modulePathIgnorePatterns: ['<rootDir>/test-results/'],
 	setupFiles: ['<rootDir>/test/support/env.ts'],
+	globalSetup: '<rootDir>/test/support/globalSetup.ts',
 	globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
 	testTimeout: 60_000,
 	maxWorkers: 2,

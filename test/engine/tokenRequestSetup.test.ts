@@ -4,7 +4,7 @@
  * counts), awkward passwords arrive intact in JSON and form bodies, the Test button says what it
  * found or exactly what is wrong, and no secret appears in any output, error or log.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ICredentialTestFunctions, INodeType } from 'n8n-workflow';
@@ -38,6 +38,7 @@ afterAll(async () => {
 	await server.close();
 	await recorder.close();
 	distAgents.destroyAgents();
+	rmSync(SECRETS_DIR, { recursive: true, force: true });
 });
 beforeEach(async () => {
 	await resetTokenState();

@@ -2,7 +2,7 @@
  * Which store a process picks from its environment, read the way n8n reads its own settings,
  * and where the Redis store connects (against a real redis-server where it matters).
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FallbackTokenStore } from '../../lib/stores/fallbackStore';
@@ -15,7 +15,13 @@ import { type RedisServer, redisName, startRedis } from '../support/redis';
 
 const lines: string[] = [];
 const logger: Logger = { debug: () => undefined, info: (m) => void lines.push(m), warn: (m) => void lines.push(m), error: (m) => void lines.push(m) };
-const folder = () => mkdtempSync(join(tmpdir(), 'n8n-api-auth-test-select-'));
+/** n8n user folders (token files, settings with a key): removed after the file. */
+const folders: string[] = [];
+const folder = () => {
+	const made = mkdtempSync(join(tmpdir(), 'n8n-api-auth-test-select-'));
+	folders.push(made);
+	return made;
+};
 const base = (): NodeJS.ProcessEnv => ({ N8N_USER_FOLDER: folder(), N8N_ENCRYPTION_KEY: 'select-test-key' });
 
 let redis: RedisServer;
@@ -24,6 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	await redis.stop();
+	for (const made of folders.splice(0)) rmSync(made, { recursive: true, force: true });
 });
 afterEach(async () => {
 	lines.length = 0;
