@@ -1,7 +1,7 @@
 /**
  * The file store's folder: made private (0700), and an existing one open to other users narrowed.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, promises, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileTokenStore } from '../../lib/stores/fileStore';
@@ -45,4 +45,26 @@ it.each(['755', '777', '710'])('an existing folder with mode %s is narrowed to 7
 	expect(modeOf(dir)).toBe(0o700);
 	expect(logger.warnings).toEqual([`API Auth: the token folder ${dir} was open to other users (mode ${octal}); it is now 700`]);
 	expect((await store.getState(KEY))?.accessToken).toBe('a');
+});
+
+it.each([
+	['EPERM', Object.assign(new Error('EPERM: operation not permitted'), { code: 'EPERM' })],
+	['error', new Error('refused without a code')],
+])('a folder open to others that cannot be narrowed (owned by another user) is reported with the fix (%s), and the store still works', async (named, refused) => {
+	const dir = tokenFolder();
+	mkdirSync(dir, { recursive: true });
+	chmodSync(dir, 0o755);
+	// The tests run as root, whom chmod never refuses: the refusal a non-owner gets is played by Node's fs.
+	const chmod = jest.spyOn(promises, 'chmod').mockRejectedValueOnce(refused);
+	try {
+		const logger = recordingLogger();
+		const store = new FileTokenStore(dir, 'file-test-key', logger);
+		await store.setState(KEY, state);
+		expect(chmod).toHaveBeenCalledWith(dir, 0o700);
+		expect(modeOf(dir)).toBe(0o755);
+		expect(logger.warnings).toEqual([`API Auth: the token folder ${dir} is open to other users (mode 755) and could not be narrowed (${named}): run chmod 700 on it as its owner`]);
+		expect((await store.getState(KEY))?.accessToken).toBe('a');
+	} finally {
+		chmod.mockRestore();
+	}
 });
