@@ -78,6 +78,14 @@ describe('in-process single flight', () => {
 		expect(results.every((r) => r.source === 'fetched')).toBe(true);
 	});
 
+	it("a caller's wait for the flight leaves no timer behind once the token came (its time limit is cleared)", async () => {
+		const { tokens, clock } = kit();
+		const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+		const before = timers();
+		await Promise.all(Array.from({ length: 3 }, () => tokens.token({ deadline: clock.now() + 60_000 })));
+		expect(timers()).toBe(before);
+	});
+
 	it('a token the API rejected is not handed out again: a new one is requested', async () => {
 		const { tokens, clock } = kit();
 		const first = await tokens.token({ deadline: clock.now() + 10_000 });
