@@ -11,7 +11,7 @@
 import { type OidcServer, OIDC_CLIENT, OIDC_RESOURCE, startOidcServer } from '../servers/oidcServer';
 import { runWorkflow } from '../support/engine';
 import { distAgents, resetTokenState } from '../support/dist';
-import { queueEnvironment, settleWorkers, startWorkers, stopWorkers, type WorkerProcess, type WorkerRunOptions } from '../support/processes';
+import { queueEnvironment, removeUserFolders, settleWorkers, startWorkers, stopWorkers, type WorkerProcess, type WorkerRunOptions } from '../support/processes';
 import { type RedisServer, startRedis } from '../support/redis';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tally } from './fleet';
@@ -118,6 +118,7 @@ describe.each([2, 5])('%i-second JWT access tokens', (lifetimeS) => {
 		await stopWorkers(workers.filter((w) => w.alive));
 		await Promise.all([server?.close(), redis?.stop()]);
 		distAgents.destroyAgents();
+		removeUserFolders();
 	});
 	beforeEach(async () => {
 		await resetTokenState();

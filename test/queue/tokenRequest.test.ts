@@ -8,7 +8,7 @@
  */
 import { refreshAt } from '../../lib/tokens/decision';
 import { type LoginServer, startLoginServer } from '../servers/loginServer';
-import { queueEnvironment, settleWorkers, startWorkers, stopWorkers, type WorkerProcess, type WorkerRunResult } from '../support/processes';
+import { queueEnvironment, removeUserFolders, settleWorkers, startWorkers, stopWorkers, type WorkerProcess, type WorkerRunResult } from '../support/processes';
 import { type RedisServer, startRedis } from '../support/redis';
 import { loginCredential, refreshingCredential } from '../support/tokenRequestCredential';
 import { parallelItems, runEverywhere, tally } from './fleet';
@@ -26,7 +26,7 @@ const most = (elapsed: number) => Math.ceil(elapsed / PERIOD_MS) + 1;
 
 let server: LoginServer;
 let redis: RedisServer;
-let workers: WorkerProcess[];
+let workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
 	[server, redis] = await Promise.all([startLoginServer({ lifetimeMs: LIFETIME_MS, expiryFormat: 'secondsToLive' }), startRedis()]);
@@ -35,6 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await stopWorkers(workers.filter((w) => w.alive));
 	await Promise.all([server.close(), redis.stop()]);
+	removeUserFolders();
 });
 beforeEach(async () => {
 	await settleWorkers(workers);

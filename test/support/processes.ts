@@ -114,7 +114,8 @@ const SEPARATE_HOSTS = 'TEST_SEPARATE_HOSTS';
 
 /** An n8n user folder with its settings file (the encryption key), removed with removeUserFolders(). */
 function userFolder(encryptionKey: string): string {
-	const folder = mkdtempSync(join(tmpdir(), 'n8n-api-auth-test-workers-'));
+	// Inside the test run's folder (test/support/globalSetup.ts), so that a test that never calls removeUserFolders() leaves none either.
+	const folder = mkdtempSync(join(process.env.N8N_API_AUTH_TEST_RUN_DIR ?? tmpdir(), 'n8n-api-auth-test-workers-'));
 	mkdirSync(join(folder, '.n8n'), { recursive: true });
 	writeFileSync(join(folder, '.n8n', 'config'), JSON.stringify({ encryptionKey }), { mode: 0o600 });
 	userFolders.add(folder);
